@@ -1,0 +1,137 @@
+/**
+ * Every failure sse-machine reports is an {@link SseError} with a stable string `code`.
+ * Connection failures are data (an `error` event, `lastError` in the machine's context);
+ * only programmer mistakes (bad options) throw, and those throw `TypeError`.
+ *
+ * @module
+ */
+
+/** The stable codes an {@link SseError} can carry. Each is documented once, in the README. */
+export const SSE_ERROR_CODES = [
+  'NETWORK',
+  'HTTP_STATUS',
+  'BAD_CONTENT_TYPE',
+  'NO_CONTENT',
+  'REDIRECT',
+  'CONNECT_TIMEOUT',
+  'HEARTBEAT_TIMEOUT',
+  'IDLE_EVENT_TIMEOUT',
+  'EVENT_TOO_LARGE',
+  'RECONNECT_EXHAUSTED',
+  'ENDED',
+  'ABORTED',
+  'LISTENER',
+  'BUFFER_OVERFLOW',
+] as const;
+
+/** One of {@link SSE_ERROR_CODES}. */
+export type SseErrorCode = (typeof SSE_ERROR_CODES)[number];
+
+/** Plain-data form of an {@link SseError}: what the machine keeps in context, so snapshots stay JSON. */
+export interface SerializedSseError {
+  readonly name: 'SseError';
+  readonly code: SseErrorCode;
+  readonly message: string;
+  readonly status?: number;
+  readonly url?: string;
+  readonly attempt?: number;
+  /** `Retry-After` of the response, in milliseconds, when the server sent one. */
+  readonly retryAfter?: number;
+  /** `String(cause)` of the original error, when there was one. */
+  readonly cause?: string;
+}
+
+/** Context an {@link SseError} may carry besides its code and message. */
+export interface SseErrorDetails {
+  status?: number | undefined;
+  url?: string | undefined;
+  attempt?: number | undefined;
+  retryAfter?: number | undefined;
+  cause?: unknown;
+}
+
+// A registry symbol, not the class identity, so that `isSseError` holds across duplicate installs
+// (two copies of the package in one app), as undici does for its errors.
+const kSseError = Symbol.for('sse-machine.error');
+
+/**
+ * The one error class of sse-machine.
+ *
+ * @example
+ * ```ts
+ * client.on('error', (error) => {
+ *   if (error.code === 'HTTP_STATUS' && error.status === 401) refreshToken();
+ * });
+ * ```
+ */
+export class SseError extends Error {
+  override readonly name = 'SseError';
+  readonly code: SseErrorCode;
+  /** HTTP status of the response that caused the error, if any. */
+  readonly status: number | undefined;
+  /** URL of the request that failed. */
+  readonly url: string | undefined;
+  /** Connection attempt (1 for the first) during which the error happened. */
+  readonly attempt: number | undefined;
+  /** `Retry-After` of the response, in milliseconds. */
+  readonly retryAfter: number | undefined;
+
+  constructor(code: SseErrorCode, message: string, details: SseErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.status = details.status;
+    this.url = details.url;
+    this.attempt = details.attempt;
+    this.retryAfter = details.retryAfter;
+  }
+
+  /** @internal brand checked by {@link isSseError}. */
+  get [kSseError](): true {
+    return true;
+  }
+
+  /** Plain data for snapshots and logs. */
+  toJSON(): SerializedSseError {
+    return {
+      name: 'SseError',
+      code: this.code,
+      message: this.message,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.url === undefined ? {} : { url: this.url }),
+      ...(this.attempt === undefined ? {} : { attempt: this.attempt }),
+      ...(this.retryAfter === undefined ? {} : { retryAfter: this.retryAfter }),
+      ...(this.cause === undefined ? {} : { cause: describeCause(this.cause) }),
+    };
+  }
+
+  /** Rebuild an error from its {@link SerializedSseError} form (for example from a persisted snapshot). */
+  static from(data: SerializedSseError): SseError {
+    return new SseError(data.code, data.message, {
+      status: data.status,
+      url: data.url,
+      attempt: data.attempt,
+      retryAfter: data.retryAfter,
+      cause: data.cause,
+    });
+  }
+}
+
+/**
+ * True for an {@link SseError} from any copy of sse-machine.
+ *
+ * @example
+ * ```ts
+ * try { await iterate(); } catch (error) { if (isSseError(error)) console.log(error.code); }
+ * ```
+ */
+export function isSseError(value: unknown): value is SseError {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kSseError] === true;
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return typeof code === 'string' ? `${cause.name} ${code}: ${cause.message}` : `${cause.name}: ${cause.message}`;
+  }
+  return String(cause);
+}

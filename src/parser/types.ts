@@ -1,0 +1,54 @@
+import type { SseError } from '../errors.js';
+
+/** One dispatched Server-Sent Event. */
+export interface SseEvent {
+  /** The event type: the `event:` field, or `'message'` when the block had none. */
+  readonly type: string;
+  /** The `data:` lines joined by `\n`, without the final newline. */
+  readonly data: string;
+  /** The last event ID of the stream when this event was dispatched (persists across events). */
+  readonly lastEventId: string;
+}
+
+/** What the parser reports while it reads a stream. Only `onEvent` is required. */
+export interface EventStreamCallbacks {
+  /** A complete event was dispatched (a blank line ended a block with data). */
+  onEvent(event: SseEvent): void;
+  /** A `retry:` field with a valid value (ASCII digits only), in milliseconds. */
+  onRetry?(milliseconds: number): void;
+  /** A comment line (`:` first), without the colon and without one leading space. */
+  onComment?(comment: string): void;
+  /**
+   * The committed last event ID changed. Called at the end of a block (blank line), before `onEvent`,
+   * also for blocks without data (an id-only block), so a cursor can be persisted.
+   */
+  onLastEventId?(lastEventId: string): void;
+  /**
+   * The stream broke a limit (code `EVENT_TOO_LARGE`). Without this callback `feed` throws the error
+   * instead. Either way the parser ignores further input until `reset()`.
+   */
+  onError?(error: SseError): void;
+}
+
+/** Limits and initial state of a parser. */
+export interface EventStreamParserOptions {
+  /**
+   * Largest line or event, in bytes (UTF-8), the parser buffers before it reports `EVENT_TOO_LARGE`.
+   * @defaultValue {@link DEFAULT_MAX_EVENT_SIZE} (16 MiB)
+   */
+  maxEventSize?: number | undefined;
+  /** Seed for the last event ID (the cursor of a resumed stream). @defaultValue `''` */
+  lastEventId?: string | undefined;
+}
+
+/** An incremental event-stream parser. */
+export interface EventStreamParser {
+  /** Parse the next chunk. Bytes are decoded as UTF-8; a string is taken as already decoded text. */
+  feed(chunk: Uint8Array | string): void;
+  /** The stream ended: an unfinished block is discarded, as the specification requires. */
+  end(): void;
+  /** Forget all buffered input (a new connection). The last event ID is kept unless a new one is given. */
+  reset(options?: { lastEventId?: string }): void;
+  /** The committed last event ID. */
+  readonly lastEventId: string;
+}
