@@ -1,0 +1,370 @@
+/**
+ * The sse-machine connection statechart.
+ *
+ * ```
+ * idle ──CONNECT──▶ active ─────────────────────────────────────────────┐
+ *                   │ invoke stream (one HTTP request per attempt)      │ STREAM.ERROR [isFatal] ─▶ failed
+ *                   │ connecting ──STREAM.OPEN──▶ connected             │ STREAM.ERROR|END [canRetry] ─▶ reconnecting
+ *                   │   after(connectTimeout)      ├ heartbeat.live     │ STREAM.END [endIsFinal] ─▶ closed
+ *                   │                              ├ eventFlow.waiting  │
+ *                   │                              └ stability.settling ─after(resetAfter)─▶ stable
+ * reconnecting ─after(reconnectDelay) | RETRY─▶ active
+ * failed ─RETRY | CONNECT─▶ active          * ─CLOSE─▶ closed (final)
+ * ```
+ *
+ * This file is the chart only: literal config that Stately's tools read statically, pure
+ * implementations of guards, delays and actions, and a placeholder `stream` actor. The real
+ * transports are provided in `src/` with `sseMachine.provide({ actors: { stream } })`.
+ *
+ * @module
+ */
+import { assign, enqueueActions, fromCallback, setup } from 'xstate';
+import { computeReconnectDelay, DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from '../src/backoff.js';
+import type { SerializedSseError, SseErrorCode } from '../src/errors.js';
+import type { SseEvent } from '../src/parser/types.js';
+import type { StreamEvent, StreamInput } from '../src/transport/types.js';
+
+/** When a stream that ended cleanly is reconnected. */
+export type ReconnectOnEnd = 'always' | 'never' | 'if-resumable';
+
+/** Input of {@link sseMachine}: plain data only, so a snapshot stays JSON. */
+export interface SseMachineInput {
+  url: string;
+  method?: string | undefined;
+  headers?: Readonly<Record<string, string>> | undefined;
+  body?: string | undefined;
+  lastEventId?: string | undefined;
+  reconnect?: Partial<ReconnectPolicy> | undefined;
+  reconnectOnEnd?: ReconnectOnEnd | undefined;
+  heartbeatTimeout?: number | undefined;
+  idleEventTimeout?: number | undefined;
+  connectTimeout?: number | undefined;
+  maxEventSize?: number | undefined;
+}
+
+/** Context of {@link sseMachine}. JSON-serializable: no sockets, bodies or parsers live here. */
+export interface SseMachineContext {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+  readonly reconnect: ReconnectPolicy;
+  readonly reconnectOnEnd: ReconnectOnEnd;
+  readonly heartbeatTimeout: number;
+  readonly idleEventTimeout: number;
+  readonly connectTimeout: number;
+  readonly maxEventSize: number;
+  /** The cursor: last event ID committed by a dispatched (or id-only) block. */
+  readonly lastEventId: string;
+  /** The server's last `retry:` value (ms); replaces the base reconnect delay from then on. */
+  readonly serverRetry: number | undefined;
+  /** A wait the last failure asked for (ms), consumed by the next reconnect. */
+  readonly retryAfter: number | undefined;
+  /** Connection attempts made so far (1 for the first); also the id of the current attempt. */
+  readonly attempt: number;
+  /** Reconnects in a row since the last stable connection. */
+  readonly retries: number;
+  /** Backoff waited (ms) since the last stable connection. */
+  readonly waited: number;
+  /** The wait planned for the current `reconnecting` state (ms). */
+  readonly nextDelay: number;
+  readonly lastError: SerializedSseError | undefined;
+}
+
+/** Events {@link sseMachine} accepts. */
+export type SseMachineEvent =
+  | { type: 'CONNECT' }
+  | { type: 'RETRY' }
+  | { type: 'CLOSE' }
+  | StreamEvent;
+
+/** Events {@link sseMachine} emits (`actor.on('sse.event', ...)`) when the stream has no direct sink. */
+export type SseMachineEmitted = { type: 'sse.event'; event: SseEvent };
+
+/** Defaults of the machine's timers and limits, in ms and bytes. */
+export const DEFAULT_HEARTBEAT_TIMEOUT = 45_000;
+export const DEFAULT_CONNECT_TIMEOUT = 30_000;
+export const DEFAULT_IDLE_EVENT_TIMEOUT = 0;
+export const DEFAULT_MACHINE_MAX_EVENT_SIZE = 16 * 1024 * 1024;
+
+/** Timers that `0` disables. */
+type TimerName = 'connectTimeout' | 'heartbeatTimeout' | 'idleEventTimeout';
+
+function createContext(input: SseMachineInput): SseMachineContext {
+  const reconnect = { ...DEFAULT_RECONNECT_POLICY };
+  for (const [key, value] of Object.entries(input.reconnect ?? {})) {
+    if (value !== undefined) Object.assign(reconnect, { [key]: value });
+  }
+  return {
+    url: input.url,
+    method: input.method ?? 'GET',
+    headers: input.headers ?? {},
+    body: input.body,
+    reconnect,
+    reconnectOnEnd: input.reconnectOnEnd ?? 'always',
+    heartbeatTimeout: input.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT,
+    idleEventTimeout: input.idleEventTimeout ?? DEFAULT_IDLE_EVENT_TIMEOUT,
+    connectTimeout: input.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT,
+    maxEventSize: input.maxEventSize ?? DEFAULT_MACHINE_MAX_EVENT_SIZE,
+    lastEventId: input.lastEventId ?? '',
+    serverRetry: undefined,
+    retryAfter: undefined,
+    attempt: 0,
+    retries: 0,
+    waited: 0,
+    nextDelay: 0,
+    lastError: undefined,
+  };
+}
+
+const TIMEOUT_MESSAGES: Record<TimerName, [SseErrorCode, string]> = {
+  connectTimeout: ['CONNECT_TIMEOUT', 'no response headers within connectTimeout'],
+  heartbeatTimeout: ['HEARTBEAT_TIMEOUT', 'no bytes received within heartbeatTimeout'],
+  idleEventTimeout: ['IDLE_EVENT_TIMEOUT', 'no event dispatched within idleEventTimeout'],
+};
+
+/** The stream actor of the pure chart: does nothing. `src/` provides the real one. */
+const placeholderStream = fromCallback<StreamEvent, StreamInput>(() => undefined);
+
+/**
+ * The connection lifecycle of one Server-Sent Events stream, with a placeholder `stream` actor.
+ * Provide a transport (or use `connectionMachine` from `sse-machine`, which has undici wired in).
+ *
+ * @example
+ * ```ts
+ * const actor = createActor(sseMachine.provide({ actors: { stream: myStream } }), {
+ *   input: { url: 'https://example.com/events' },
+ * }).start();
+ * actor.send({ type: 'CONNECT' });
+ * ```
+ */
+export const sseMachine = setup({
+  types: {
+    context: {} as SseMachineContext,
+    events: {} as SseMachineEvent,
+    input: {} as SseMachineInput,
+    emitted: {} as SseMachineEmitted,
+  },
+  actors: {
+    stream: placeholderStream,
+  },
+  delays: {
+    connectTimeout: ({ context }) => context.connectTimeout,
+    heartbeatTimeout: ({ context }) => context.heartbeatTimeout,
+    idleEventTimeout: ({ context }) => context.idleEventTimeout,
+    resetAfter: ({ context }) => context.reconnect.resetAfter,
+    reconnectDelay: ({ context }) => context.nextDelay,
+  },
+  guards: {
+    isFatal: ({ event }) => event.type === 'STREAM.ERROR' && !event.retryable,
+    canRetry: ({ context }) => {
+      const { strategy, maxAttempts, maxElapsed } = context.reconnect;
+      if (strategy === 'none') return false;
+      if (maxAttempts !== null && context.retries >= maxAttempts) return false;
+      return maxElapsed === null || context.waited < maxElapsed;
+    },
+    endIsFinal: ({ context }) =>
+      context.reconnectOnEnd === 'never' ||
+      (context.reconnectOnEnd === 'if-resumable' && context.lastEventId === ''),
+    timerDisabled: ({ context }, params: { timer: TimerName }) => context[params.timer] === 0,
+    hasEvents: ({ event }) => event.type === 'STREAM.PROGRESS' && event.dispatched > 0,
+  },
+  actions: {
+    startAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+    recordProgress: assign(({ context, event }) => {
+      if (event.type !== 'STREAM.PROGRESS') return {};
+      return {
+        lastEventId: event.lastEventId ?? context.lastEventId,
+        serverRetry: event.retry ?? context.serverRetry,
+      };
+    }),
+    // Only the plain-machine path carries payloads here; the client's fast path bypasses the chart.
+    emitEvents: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== 'STREAM.PROGRESS' || event.events === undefined) return;
+      for (const sseEvent of event.events) enqueue.emit({ type: 'sse.event', event: sseEvent });
+    }),
+    recordError: assign(({ event }) => {
+      if (event.type !== 'STREAM.ERROR') return {};
+      return { lastError: event.error, retryAfter: event.delay ?? event.error.retryAfter };
+    }),
+    recordTimeout: assign(({ context }, params: { timer: TimerName }) => {
+      const [code, message] = TIMEOUT_MESSAGES[params.timer];
+      return {
+        lastError: {
+          name: 'SseError',
+          code,
+          message: `${message} (${context[params.timer]} ms)`,
+          url: context.url,
+          attempt: context.attempt,
+        } satisfies SerializedSseError,
+        retryAfter: undefined,
+      };
+    }),
+    giveUp: assign(({ context }) => ({
+      lastError: {
+        name: 'SseError',
+        code: 'RECONNECT_EXHAUSTED',
+        message: 'gave up reconnecting: the reconnect policy allows no further attempt',
+        url: context.url,
+        attempt: context.attempt,
+        ...(context.lastError === undefined
+          ? {}
+          : { cause: `${context.lastError.code}: ${context.lastError.message}` }),
+      } satisfies SerializedSseError,
+    })),
+    planReconnect: assign(({ context }) => {
+      const retries = context.retries + 1;
+      const nextDelay = computeReconnectDelay(context.reconnect, retries, context);
+      return { retries, nextDelay, waited: context.waited + nextDelay, retryAfter: undefined };
+    }),
+    resetRetries: assign({ retries: 0, waited: 0 }),
+  },
+}).createMachine({
+  id: 'sse',
+  context: ({ input }) => createContext(input),
+  initial: 'idle',
+  on: {
+    CLOSE: { target: '.closed' },
+  },
+  states: {
+    idle: {
+      on: {
+        CONNECT: { target: 'active' },
+      },
+    },
+    active: {
+      entry: 'startAttempt',
+      invoke: {
+        id: 'stream',
+        src: 'stream',
+        input: ({ context }) => ({
+          url: context.url,
+          attempt: context.attempt,
+          lastEventId: context.lastEventId,
+          method: context.method,
+          headers: context.headers,
+          body: context.body,
+          maxEventSize: context.maxEventSize,
+          connectTimeout: context.connectTimeout,
+        }),
+      },
+      initial: 'connecting',
+      on: {
+        'STREAM.ERROR': [
+          { guard: 'isFatal', target: 'failed', actions: 'recordError' },
+          { guard: 'canRetry', target: 'reconnecting', actions: 'recordError' },
+          { target: 'failed', actions: ['recordError', 'giveUp'] },
+        ],
+        'STREAM.END': [
+          { guard: 'endIsFinal', target: 'closed' },
+          { guard: 'canRetry', target: 'reconnecting' },
+          { target: 'failed', actions: 'giveUp' },
+        ],
+      },
+      states: {
+        connecting: {
+          on: {
+            'STREAM.OPEN': { target: 'connected' },
+          },
+          after: {
+            connectTimeout: [
+              { guard: { type: 'timerDisabled', params: { timer: 'connectTimeout' } } },
+              {
+                guard: 'canRetry',
+                target: '#sse.reconnecting',
+                actions: { type: 'recordTimeout', params: { timer: 'connectTimeout' } },
+              },
+              {
+                target: '#sse.failed',
+                actions: [{ type: 'recordTimeout', params: { timer: 'connectTimeout' } }, 'giveUp'],
+              },
+            ],
+          },
+        },
+        connected: {
+          type: 'parallel',
+          states: {
+            heartbeat: {
+              initial: 'live',
+              states: {
+                live: {
+                  on: {
+                    // Re-entering the child restarts the heartbeat timer; the invoke on `active` survives.
+                    'STREAM.PROGRESS': { target: 'live', reenter: true, actions: ['recordProgress', 'emitEvents'] },
+                  },
+                  after: {
+                    heartbeatTimeout: [
+                      { guard: { type: 'timerDisabled', params: { timer: 'heartbeatTimeout' } } },
+                      {
+                        guard: 'canRetry',
+                        target: '#sse.reconnecting',
+                        actions: { type: 'recordTimeout', params: { timer: 'heartbeatTimeout' } },
+                      },
+                      {
+                        target: '#sse.failed',
+                        actions: [{ type: 'recordTimeout', params: { timer: 'heartbeatTimeout' } }, 'giveUp'],
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+            eventFlow: {
+              initial: 'waiting',
+              states: {
+                waiting: {
+                  on: {
+                    'STREAM.PROGRESS': { guard: 'hasEvents', target: 'waiting', reenter: true },
+                  },
+                  after: {
+                    idleEventTimeout: [
+                      { guard: { type: 'timerDisabled', params: { timer: 'idleEventTimeout' } } },
+                      {
+                        guard: 'canRetry',
+                        target: '#sse.reconnecting',
+                        actions: { type: 'recordTimeout', params: { timer: 'idleEventTimeout' } },
+                      },
+                      {
+                        target: '#sse.failed',
+                        actions: [{ type: 'recordTimeout', params: { timer: 'idleEventTimeout' } }, 'giveUp'],
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+            stability: {
+              initial: 'settling',
+              states: {
+                settling: {
+                  after: {
+                    resetAfter: { target: 'stable', actions: 'resetRetries' },
+                  },
+                },
+                stable: {},
+              },
+            },
+          },
+        },
+      },
+    },
+    reconnecting: {
+      entry: 'planReconnect',
+      on: {
+        RETRY: { target: 'active' },
+      },
+      after: {
+        reconnectDelay: { target: 'active' },
+      },
+    },
+    failed: {
+      on: {
+        RETRY: { target: 'active', actions: 'resetRetries' },
+        CONNECT: { target: 'active', actions: 'resetRetries' },
+      },
+    },
+    closed: {
+      type: 'final',
+    },
+  },
+});

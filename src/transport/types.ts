@@ -1,0 +1,73 @@
+/**
+ * The contract between the statechart and the `stream` actor it invokes for every connection
+ * attempt. Transports (undici, fetch, test doubles) implement it; the machine depends only on it.
+ *
+ * @module
+ */
+import type { SerializedSseError } from '../errors.js';
+import type { SseEvent } from '../parser/types.js';
+
+/** What the machine hands the `stream` actor for one attempt. Plain data: it comes from context. */
+export interface StreamInput {
+  readonly url: string;
+  /** Attempt number (1 for the first); doubles as the attempt id in every event sent back. */
+  readonly attempt: number;
+  /** The cursor: sent as `Last-Event-ID` when non-empty, and the parser's initial last event ID. */
+  readonly lastEventId: string;
+  readonly method: string;
+  /** Static headers (a function of the attempt is a transport option, not data). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Static body, re-sent on every attempt. */
+  readonly body: string | undefined;
+  readonly maxEventSize: number;
+  /** Bounds the wait for response headers (ms, 0 = none); the machine owns the timer too. */
+  readonly connectTimeout: number;
+}
+
+/** Response accepted (200 + `text/event-stream`). */
+export interface StreamOpenEvent {
+  readonly type: 'STREAM.OPEN';
+  readonly attempt: number;
+  readonly status: number;
+  /** The final URL, after redirects. */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * At most one per received chunk: the machine's heartbeat, cursor and `retry:` bookkeeping.
+ * Event payloads do not ride on it unless the transport has no direct sink (`events`).
+ */
+export interface StreamProgressEvent {
+  readonly type: 'STREAM.PROGRESS';
+  readonly attempt: number;
+  /** Bytes in the chunk. */
+  readonly bytes: number;
+  /** Events dispatched while parsing the chunk (resets `idleEventTimeout`). */
+  readonly dispatched: number;
+  /** The committed last event ID, when the chunk changed it (dispatch or id-only block). */
+  readonly lastEventId?: string;
+  /** The last valid `retry:` value in the chunk, in ms. */
+  readonly retry?: number;
+  /** The dispatched events themselves, only when the transport was created without `onEvent`. */
+  readonly events?: readonly SseEvent[];
+}
+
+/** The attempt failed. `retryable` is the transport's verdict (status policy and `shouldReconnect`). */
+export interface StreamErrorEvent {
+  readonly type: 'STREAM.ERROR';
+  readonly attempt: number;
+  readonly error: SerializedSseError;
+  readonly retryable: boolean;
+  /** A wait the policy asks for (ms): `Retry-After`, or a number returned by `shouldReconnect`. */
+  readonly delay?: number;
+}
+
+/** The server ended the response cleanly. A partial event at the end was discarded. */
+export interface StreamEndEvent {
+  readonly type: 'STREAM.END';
+  readonly attempt: number;
+}
+
+/** Everything a `stream` actor may send to its parent. */
+export type StreamEvent = StreamOpenEvent | StreamProgressEvent | StreamErrorEvent | StreamEndEvent;
