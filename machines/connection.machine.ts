@@ -72,11 +72,7 @@ export interface SseMachineContext {
 }
 
 /** Events {@link sseMachine} accepts. */
-export type SseMachineEvent =
-  | { type: 'CONNECT' }
-  | { type: 'RETRY' }
-  | { type: 'CLOSE' }
-  | StreamEvent;
+export type SseMachineEvent = { type: 'CONNECT' } | { type: 'RETRY' } | { type: 'CLOSE' } | StreamEvent;
 
 /** Events {@link sseMachine} emits (`actor.on('sse.event', ...)`) when the stream has no direct sink. */
 export type SseMachineEmitted = { type: 'sse.event'; event: SseEvent };
@@ -290,7 +286,11 @@ export const sseMachine = setup({
                 live: {
                   on: {
                     // Re-entering the child restarts the heartbeat timer; the invoke on `active` survives.
-                    'STREAM.PROGRESS': { target: 'live', reenter: true, actions: ['recordProgress', 'emitEvents'] },
+                    'STREAM.PROGRESS': {
+                      target: 'live',
+                      reenter: true,
+                      actions: ['recordProgress', 'emitEvents'],
+                    },
                   },
                   after: {
                     heartbeatTimeout: [

@@ -125,13 +125,17 @@ export class SseError extends Error {
  * ```
  */
 export function isSseError(value: unknown): value is SseError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kSseError] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kSseError] === true
+  );
 }
 
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) {
     const code = (cause as { code?: unknown }).code;
-    return typeof code === 'string' ? `${cause.name} ${code}: ${cause.message}` : `${cause.name}: ${cause.message}`;
+    return typeof code === 'string'
+      ? `${cause.name} ${code}: ${cause.message}`
+      : `${cause.name}: ${cause.message}`;
   }
   return String(cause);
 }

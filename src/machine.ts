@@ -15,8 +15,19 @@ export {
   type SseMachineInput,
   sseMachine,
 } from '../machines/connection.machine.js';
-export { computeReconnectDelay, DEFAULT_RECONNECT_POLICY, type ReconnectPolicy, type ReconnectStrategy } from './backoff.js';
-export { isSseError, type SerializedSseError, SSE_ERROR_CODES, SseError, type SseErrorCode } from './errors.js';
+export {
+  computeReconnectDelay,
+  DEFAULT_RECONNECT_POLICY,
+  type ReconnectPolicy,
+  type ReconnectStrategy,
+} from './backoff.js';
+export {
+  isSseError,
+  type SerializedSseError,
+  SSE_ERROR_CODES,
+  SseError,
+  type SseErrorCode,
+} from './errors.js';
 export type { SseEvent } from './parser/types.js';
 export type {
   StreamEndEvent,

@@ -71,3 +71,29 @@ export interface StreamEndEvent {
 
 /** Everything a `stream` actor may send to its parent. */
 export type StreamEvent = StreamOpenEvent | StreamProgressEvent | StreamErrorEvent | StreamEndEvent;
+
+/** One HTTP request of one attempt, already built (headers final, redirects not yet followed). */
+export interface HttpRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | Uint8Array | undefined;
+  readonly signal: AbortSignal;
+}
+
+/** The response head and a body the stream core reads chunk by chunk. */
+export interface HttpResponse {
+  readonly status: number;
+  /** The final URL, after redirects. */
+  readonly url: string;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body; abort the request's signal to stop it. */
+  readonly body: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * What a transport (undici, fetch) does: send one request and return the response head with its body.
+ * Rejects with an `SseError` (`NETWORK`, `REDIRECT`, ...) or any error, which the core maps to `NETWORK`.
+ */
+export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
