@@ -5,6 +5,7 @@
  * @module
  */
 import type { SerializedSseError } from '../errors.js';
+import type { SseOptions } from '../options.js';
 import type { SseEvent } from '../parser/types.js';
 
 /** What the machine hands the `stream` actor for one attempt. Plain data: it comes from context. */
@@ -97,3 +98,28 @@ export interface HttpResponse {
  * Rejects with an `SseError` (`NETWORK`, `REDIRECT`, ...) or any error, which the core maps to `NETWORK`.
  */
 export type HttpTransport = (request: HttpRequest) => Promise<HttpResponse>;
+
+/**
+ * What a `stream` actor needs beyond the plain-data {@link StreamInput}: functions and live objects,
+ * which never enter the machine's context. Given once, when the actor logic is created.
+ */
+export interface StreamOptions {
+  /** Headers per attempt (may be async, for token refresh); merged over `StreamInput.headers`. */
+  headers?: SseOptions['headers'];
+  /** A body that is not a plain string (bytes, or a factory called once per attempt). */
+  body?: SseOptions['body'];
+  /** The user's verdict on a failure: `false` stop, `true` default policy, a number = wait (ms). */
+  shouldReconnect?: SseOptions['shouldReconnect'];
+  /**
+   * The data plane: called for every dispatched event of the current attempt, straight from the
+   * parser. Without it, events ride on `STREAM.PROGRESS` and the machine emits them (`sse.event`).
+   */
+  onEvent?: (event: SseEvent, attempt: number) => void;
+  /** Comment lines (keep-alives), for observers. */
+  onComment?: (comment: string, attempt: number) => void;
+  /**
+   * Backpressure: called after each chunk is parsed; when it returns a promise, the next chunk is
+   * not read until it settles (the socket stops being drained, so TCP pushes back on the server).
+   */
+  beforeNextChunk?: () => Promise<void> | undefined;
+}
