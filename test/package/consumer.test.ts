@@ -1,0 +1,130 @@
+/**
+ * The packed tarball, installed into a fresh project the way a user installs it, must import with
+ * `import` and `require` and type-check in strict mode. This catches broken `exports` maps, missing
+ * files and declaration bugs that tests against the source tree cannot see.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+let project: string;
+
+function run(command: string, args: string[], cwd = project): string {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'sse-machine-consumer-'));
+  const packed = run('npm', ['pack', '--json', '--pack-destination', project], root);
+  const [{ filename }] = JSON.parse(packed) as [{ filename: string }];
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+  );
+  // Unpack the tarball as npm would; its dependencies come from this checkout (no registry round trip).
+  const target = join(project, 'node_modules', 'sse-machine');
+  mkdirSync(target, { recursive: true });
+  run('tar', ['xzf', join(project, filename), '-C', target, '--strip-components=1']);
+  for (const dep of ['xstate', 'undici', 'typescript', '@types']) {
+    symlinkSync(join(root, 'node_modules', dep), join(project, 'node_modules', dep));
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+describe('the packed package', () => {
+  it('holds dist and no test or bench files', () => {
+    const files = readdirSync(join(project, 'node_modules', 'sse-machine'), { recursive: true }).map(String);
+    expect(files.some((f) => f.startsWith('dist/'))).toBe(true);
+    expect(files.filter((f) => /^(test|bench|scripts|examples)\//.test(f))).toEqual([]);
+  });
+
+  it('imports every entry with import and with require', () => {
+    writeFileSync(
+      join(project, 'esm.mjs'),
+      `import { createSseClient, connectionMachine, SseError } from 'sse-machine';
+import { createEventStreamParser } from 'sse-machine/parser';
+import { sseMachine } from 'sse-machine/machine';
+import { EventSource } from 'sse-machine/eventsource';
+const events = [];
+const parser = createEventStreamParser({ onEvent: (e) => events.push(e) });
+parser.feed('data: hi\\n\\n');
+console.log(JSON.stringify({ c: typeof createSseClient, m: connectionMachine.id, s: sseMachine.id, e: typeof EventSource, err: new SseError('NETWORK', 'x').code, events }));
+`,
+    );
+    writeFileSync(
+      join(project, 'cjs.cjs'),
+      `const { createSseClient, connectionMachine, SseError } = require('sse-machine');
+const { createEventStreamParser } = require('sse-machine/parser');
+const { sseMachine } = require('sse-machine/machine');
+const { EventSource } = require('sse-machine/eventsource');
+const events = [];
+const parser = createEventStreamParser({ onEvent: (e) => events.push(e) });
+parser.feed('data: hi\\n\\n');
+console.log(JSON.stringify({ c: typeof createSseClient, m: connectionMachine.id, s: sseMachine.id, e: typeof EventSource, err: new SseError('NETWORK', 'x').code, events }));
+`,
+    );
+    const expected = {
+      c: 'function',
+      m: 'sse',
+      s: 'sse',
+      e: 'function',
+      err: 'NETWORK',
+      events: [{ type: 'message', data: 'hi', lastEventId: '' }],
+    };
+    expect(JSON.parse(run('node', ['esm.mjs']))).toEqual(expected);
+    expect(JSON.parse(run('node', ['cjs.cjs']))).toEqual(expected);
+  });
+
+  it('type-checks a strict consumer, and rejects what it must', () => {
+    writeFileSync(
+      join(project, 'consumer.ts'),
+      `import { createSseClient, type SseEvent, isSseError } from 'sse-machine';
+import { sseMachine } from 'sse-machine/machine';
+
+const client = createSseClient('http://127.0.0.1:1/events', { autoConnect: false });
+const off = client.on('message', (event) => {
+  const data: string = event.data;
+  const id: string = event.lastEventId;
+  void data; void id;
+});
+client.on('error', (error) => { const code: string = error.code; void code; });
+off();
+const typed: SseEvent = { type: 'message', data: '', lastEventId: '' };
+void typed; void isSseError;
+
+// Overriding named delays type-checks...
+sseMachine.provide({ delays: { reconnectDelay: 5, heartbeatTimeout: () => 10 } });
+// ...a delay the chart does not declare does not.
+// @ts-expect-error: unknown delay name
+sseMachine.provide({ delays: { noSuchDelay: 5 } });
+// @ts-expect-error: a message listener gets an SseEvent, not a number
+client.on('message', (event: number) => event);
+client.close();
+`,
+    );
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          lib: ['es2023', 'dom'],
+          types: ['node'],
+          skipLibCheck: true,
+          exactOptionalPropertyTypes: true,
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    expect(() => run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'])).not.toThrow();
+  });
+});
