@@ -1,0 +1,51 @@
+/**
+ * Size budget of what a browser app pays for `createSseClient` (xstate excluded: it is a peer the app
+ * already has), and proof that the browser and machine-only builds never reach undici.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+/** Documented in README ("Size"): minified + gzipped bytes of the browser `createSseClient`. */
+const BROWSER_CLIENT_BUDGET = 8 * 1024;
+
+async function bundle(contents: string): Promise<{ code: string; inputs: string[] }> {
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: 'js' },
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['browser'],
+    external: ['xstate'],
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) };
+}
+
+describe('bundle size', () => {
+  it(`keeps the browser createSseClient under ${BROWSER_CLIENT_BUDGET} bytes min+gz`, async () => {
+    const { code, inputs } = await bundle(`export { createSseClient } from './dist/browser.js';`);
+    const gzipped = gzipSync(code).length;
+    console.log(
+      `browser createSseClient: ${code.length} B minified, ${gzipped} B min+gz (budget ${BROWSER_CLIENT_BUDGET})`,
+    );
+    expect(inputs.some((file) => file.includes('undici'))).toBe(false);
+    expect(gzipped).toBeLessThanOrEqual(BROWSER_CLIENT_BUDGET);
+  });
+
+  it('resolves the browser condition of the package to the fetch build', async () => {
+    const { inputs } = await bundle(`export { createSseClient } from 'sse-machine';`);
+    expect(inputs.some((file) => file.includes('undici'))).toBe(false);
+  });
+
+  it('keeps the machine-only entry free of undici and of node: imports', () => {
+    const machine = readFileSync(resolve(root, 'dist/machine.js'), 'utf8');
+    expect(machine).not.toMatch(/from ['"](undici|node:)/);
+  });
+});
