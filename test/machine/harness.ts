@@ -1,0 +1,106 @@
+/**
+ * A pure harness for `sseMachine`: a fake `stream` actor that records what the machine asked for
+ * and lets the test play the transport, plus a `SimulatedClock` so no test waits on real time.
+ */
+import { type Actor, createActor, fromCallback, SimulatedClock } from 'xstate';
+import { type SseMachineInput, sseMachine } from '../../machines/connection.machine.js';
+import type { SerializedSseError, SseErrorCode } from '../../src/errors.js';
+import type { StreamEvent, StreamInput, StreamProgressEvent } from '../../src/transport/types.js';
+
+/** The machine with the fake stream provided. */
+export type HarnessMachine = ReturnType<typeof sseMachine.provide>;
+
+export interface Harness {
+  readonly actor: Actor<HarnessMachine>;
+  readonly clock: SimulatedClock;
+  /** Input of every stream the machine started, in order. */
+  readonly starts: StreamInput[];
+  /** Attempt ids whose stream was stopped (cleanup ran), in order. */
+  readonly cleanups: number[];
+  /** `sendBack` of every started stream, by start order. */
+  readonly senders: ((event: StreamEvent) => void)[];
+  /** Attempt id of the most recently started stream. */
+  attempt(): number;
+  /** Sends through the latest stream's `sendBack`, as a transport would. */
+  sendBack(event: StreamEvent): void;
+  open(): void;
+  progress(fields?: Partial<Omit<StreamProgressEvent, 'type' | 'attempt'>>): void;
+  fail(code: SseErrorCode, retryable: boolean, delay?: number): void;
+  end(): void;
+  /** Advances simulated time. */
+  advance(ms: number): void;
+}
+
+/** A serialized error as a transport would send it. */
+export function streamError(code: SseErrorCode, attempt: number): SerializedSseError {
+  return { name: 'SseError', code, message: `test ${code}`, url: 'http://sse.test/', attempt };
+}
+
+/** Starts the machine (not yet connected) with a fake stream and a simulated clock. */
+export function createHarness(input: Partial<SseMachineInput> = {}): Harness {
+  const starts: StreamInput[] = [];
+  const cleanups: number[] = [];
+  const senders: ((event: StreamEvent) => void)[] = [];
+  const stream = fromCallback<StreamEvent, StreamInput>(({ input: streamInput, sendBack }) => {
+    starts.push(streamInput);
+    senders.push(sendBack);
+    return () => {
+      cleanups.push(streamInput.attempt);
+    };
+  });
+  const clock = new SimulatedClock();
+  const actor = createActor(sseMachine.provide({ actors: { stream } }), {
+    input: { url: 'http://sse.test/', ...input },
+    clock,
+  });
+  actor.start();
+
+  const attempt = (): number => {
+    const last = starts.at(-1);
+    if (last === undefined) throw new Error('no stream started yet');
+    return last.attempt;
+  };
+  const sendBack = (event: StreamEvent): void => {
+    const send = senders.at(-1);
+    if (send === undefined) throw new Error('no stream started yet');
+    send(event);
+  };
+  return {
+    actor,
+    clock,
+    starts,
+    cleanups,
+    senders,
+    attempt,
+    sendBack,
+    open: () =>
+      sendBack({
+        type: 'STREAM.OPEN',
+        attempt: attempt(),
+        status: 200,
+        url: 'http://sse.test/',
+        headers: {},
+      }),
+    progress: (fields = {}) =>
+      sendBack({ type: 'STREAM.PROGRESS', attempt: attempt(), bytes: 1, dispatched: 0, ...fields }),
+    fail: (code, retryable, delay) =>
+      sendBack({
+        type: 'STREAM.ERROR',
+        attempt: attempt(),
+        error: streamError(code, attempt()),
+        retryable,
+        ...(delay === undefined ? {} : { delay }),
+      }),
+    end: () => sendBack({ type: 'STREAM.END', attempt: attempt() }),
+    advance: (ms) => clock.increment(ms),
+  };
+}
+
+/** The snapshot's state value as a dotted path, for readable assertions (`active.connecting`). */
+export function stateOf(actor: Actor<HarnessMachine>): string {
+  const value = actor.getSnapshot().value;
+  if (typeof value === 'string') return value;
+  const [top, child] = Object.entries(value)[0] ?? [];
+  if (top === undefined) return '';
+  return typeof child === 'string' ? `${top}.${child}` : `${top}.${Object.keys(child ?? {})[0] ?? ''}`;
+}
