@@ -1,0 +1,241 @@
+/**
+ * Reconnect delays, measured twice: as `context.nextDelay` and as the simulated time the
+ * `reconnecting` state actually waits. Plus unit tests of `computeReconnectDelay` with jitter.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { computeReconnectDelay, DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from '../../src/backoff.js';
+import { createHarness, type Harness, stateOf } from './harness.js';
+
+/**
+ * Fails `count` attempts in a row (before any response, so the connection never turns stable) and
+ * returns each planned delay, checking the clock honours it to the millisecond.
+ */
+function measureDelays(h: Harness, count: number): number[] {
+  const delays: number[] = [];
+  h.actor.send({ type: 'CONNECT' });
+  for (let i = 0; i < count; i++) {
+    h.fail('NETWORK', true);
+    expect(stateOf(h.actor)).toBe('reconnecting');
+    delays.push(waitOut(h));
+  }
+  return delays;
+}
+
+/** In `reconnecting`: advances to 1 ms before the planned delay, then over it; returns the delay. */
+function waitOut(h: Harness): number {
+  const delay = h.actor.getSnapshot().context.nextDelay;
+  const before = h.starts.length;
+  if (delay > 0) {
+    h.advance(delay - 1);
+    expect(stateOf(h.actor)).toBe('reconnecting');
+    expect(h.starts).toHaveLength(before);
+  }
+  h.advance(delay > 0 ? 1 : 0);
+  expect(stateOf(h.actor)).toBe('active.connecting');
+  expect(h.starts).toHaveLength(before + 1);
+  return delay;
+}
+
+describe('delay sequence of every strategy (jitter 0), on the machine', () => {
+  it('exponential doubles from initialDelay and is capped at maxDelay', () => {
+    const h = createHarness({ reconnect: { jitter: 0 } });
+    expect(measureDelays(h, 8)).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  });
+
+  it('linear grows by initialDelay per retry, capped at maxDelay', () => {
+    const h = createHarness({
+      reconnect: { jitter: 0, strategy: 'linear', initialDelay: 500, maxDelay: 1800 },
+    });
+    expect(measureDelays(h, 5)).toEqual([500, 1000, 1500, 1800, 1800]);
+  });
+
+  it('fixed always waits initialDelay', () => {
+    const h = createHarness({ reconnect: { jitter: 0, strategy: 'fixed', initialDelay: 750 } });
+    expect(measureDelays(h, 4)).toEqual([750, 750, 750, 750]);
+  });
+
+  it('immediate waits 0 ms (a zero-length timer, not a synchronous loop)', () => {
+    const h = createHarness({ reconnect: { jitter: 0, strategy: 'immediate' } });
+    expect(measureDelays(h, 3)).toEqual([0, 0, 0]);
+  });
+
+  it('none goes to failed at the first failure', () => {
+    const h = createHarness({ reconnect: { jitter: 0, strategy: 'none' } });
+    h.actor.send({ type: 'CONNECT' });
+    h.fail('NETWORK', true);
+    expect(stateOf(h.actor)).toBe('failed');
+    expect(h.actor.getSnapshot().context.lastError?.code).toBe('RECONNECT_EXHAUSTED');
+    h.advance(60_000);
+    expect(h.starts).toHaveLength(1);
+  });
+
+  it('default jitter draws the delay in [d·0.8, d] through Math.random', () => {
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    const h = createHarness();
+    expect(measureDelays(h, 2)).toEqual([900, 1800]);
+    expect(random).toHaveBeenCalled();
+  });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('what the server says', () => {
+  it('a retry: field replaces the base delay; growth applies on top', () => {
+    const h = createHarness({ reconnect: { jitter: 0 } });
+    h.actor.send({ type: 'CONNECT' });
+    h.open();
+    h.progress({ retry: 300 });
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      h.fail('NETWORK', true);
+      delays.push(waitOut(h));
+    }
+    expect(delays).toEqual([300, 600, 1200]);
+  });
+
+  it('a retry: above maxDelay is honoured rather than capped', () => {
+    const h = createHarness({ reconnect: { jitter: 0, strategy: 'fixed' } });
+    h.actor.send({ type: 'CONNECT' });
+    h.open();
+    h.progress({ retry: 45_000 });
+    h.fail('NETWORK', true);
+    expect(waitOut(h)).toBe(45_000);
+  });
+
+  it('Retry-After (STREAM.ERROR.delay) is a floor, consumed by one reconnect', () => {
+    const h = createHarness({ reconnect: { jitter: 0 } });
+    h.actor.send({ type: 'CONNECT' });
+    h.fail('HTTP_STATUS', true, 5000);
+    expect(waitOut(h)).toBe(5000);
+    // The floor was consumed: back to the computed 2000.
+    h.fail('HTTP_STATUS', true);
+    expect(waitOut(h)).toBe(2000);
+    // Computed 4000 beats a smaller Retry-After.
+    h.fail('HTTP_STATUS', true, 1500);
+    expect(waitOut(h)).toBe(4000);
+  });
+
+  it("the error's own retryAfter is used when the event carries no delay", () => {
+    const h = createHarness({ reconnect: { jitter: 0 } });
+    h.actor.send({ type: 'CONNECT' });
+    h.sendBack({
+      type: 'STREAM.ERROR',
+      attempt: h.attempt(),
+      error: { name: 'SseError', code: 'HTTP_STATUS', message: '503', status: 503, retryAfter: 7000 },
+      retryable: true,
+    });
+    expect(waitOut(h)).toBe(7000);
+  });
+
+  it('a timeout clears a Retry-After left from an earlier failure', () => {
+    const h = createHarness({ reconnect: { jitter: 0 }, connectTimeout: 100 });
+    h.actor.send({ type: 'CONNECT' });
+    h.fail('HTTP_STATUS', true, 5000);
+    expect(waitOut(h)).toBe(5000);
+    h.advance(100);
+    expect(stateOf(h.actor)).toBe('reconnecting');
+    expect(waitOut(h)).toBe(2000);
+  });
+});
+
+describe('giving up and starting again', () => {
+  it('maxAttempts N: after N reconnects the next failure is RECONNECT_EXHAUSTED', () => {
+    const h = createHarness({ reconnect: { jitter: 0, maxAttempts: 3 } });
+    expect(measureDelays(h, 3)).toEqual([1000, 2000, 4000]);
+    h.fail('NETWORK', true);
+    expect(stateOf(h.actor)).toBe('failed');
+    const { lastError, attempt, retries } = h.actor.getSnapshot().context;
+    expect({ code: lastError?.code, attempt, retries }).toEqual({
+      code: 'RECONNECT_EXHAUSTED',
+      attempt: 4,
+      retries: 3,
+    });
+    expect(h.starts).toHaveLength(4);
+  });
+
+  it('maxElapsed: no reconnect is planned once the waits so far reach the budget', () => {
+    const h = createHarness({ reconnect: { jitter: 0, maxElapsed: 3000 } });
+    // 1000 + 2000 = 3000 waited: the budget is spent, the third failure gives up.
+    expect(measureDelays(h, 2)).toEqual([1000, 2000]);
+    expect(h.actor.getSnapshot().context.waited).toBe(3000);
+    h.fail('NETWORK', true);
+    expect(stateOf(h.actor)).toBe('failed');
+    expect(h.actor.getSnapshot().context.lastError?.code).toBe('RECONNECT_EXHAUSTED');
+  });
+
+  it('resetAfter: a connection open that long makes the next delay the initial one again', () => {
+    const h = createHarness({ reconnect: { jitter: 0, resetAfter: 5000 } });
+    expect(measureDelays(h, 3)).toEqual([1000, 2000, 4000]);
+    h.open();
+    h.advance(5000);
+    expect(h.actor.getSnapshot().matches({ active: { connected: { stability: 'stable' } } })).toBe(true);
+    expect(h.actor.getSnapshot().context).toMatchObject({ retries: 0, waited: 0 });
+    h.fail('NETWORK', true);
+    expect(waitOut(h)).toBe(1000);
+  });
+
+  it('resetAfter: a connection that drops sooner keeps growing the delay', () => {
+    const h = createHarness({ reconnect: { jitter: 0, resetAfter: 5000 } });
+    expect(measureDelays(h, 3)).toEqual([1000, 2000, 4000]);
+    h.open();
+    h.advance(4999);
+    h.end();
+    expect(waitOut(h)).toBe(8000);
+  });
+});
+
+describe('computeReconnectDelay', () => {
+  const policy = (over: Partial<ReconnectPolicy> = {}): ReconnectPolicy => ({
+    ...DEFAULT_RECONNECT_POLICY,
+    jitter: 0,
+    ...over,
+  });
+
+  it('matches the documented example and caps huge retry numbers', () => {
+    expect(computeReconnectDelay(policy(), 3)).toBe(4000);
+    expect(computeReconnectDelay(policy(), 1_000_000)).toBe(30_000);
+    expect(computeReconnectDelay(policy({ maxDelay: Number.MAX_SAFE_INTEGER }), 5000)).toBe(1000 * 2 ** 40);
+  });
+
+  it('jitter j maps random r to d·(1 − j·r), rounded', () => {
+    const p = policy({ jitter: 0.2 });
+    expect(computeReconnectDelay(p, 1, {}, () => 0)).toBe(1000);
+    expect(computeReconnectDelay(p, 1, {}, () => 0.5)).toBe(900);
+    expect(computeReconnectDelay(p, 1, {}, () => 0.999_999)).toBe(800);
+    expect(computeReconnectDelay(p, 3, {}, () => 0.25)).toBe(3800);
+    const full = policy({ jitter: 1 });
+    expect(computeReconnectDelay(full, 2, {}, () => 0.75)).toBe(500);
+    expect(computeReconnectDelay(full, 2, {}, () => 0.999_999)).toBe(0);
+  });
+
+  it('does not draw a random number when jitter is 0 or the delay is 0', () => {
+    const random = vi.fn(() => 0.5);
+    computeReconnectDelay(policy(), 2, {}, random);
+    computeReconnectDelay(policy({ strategy: 'immediate', jitter: 0.5 }), 2, {}, random);
+    expect(random).not.toHaveBeenCalled();
+  });
+
+  it('applies Retry-After as a floor after jitter', () => {
+    const p = policy({ jitter: 1 });
+    expect(computeReconnectDelay(p, 1, { retryAfter: 600 }, () => 0.9)).toBe(600);
+    expect(computeReconnectDelay(p, 1, { retryAfter: 50 }, () => 0.5)).toBe(500);
+    expect(computeReconnectDelay(policy({ strategy: 'immediate' }), 1, { retryAfter: 2000 })).toBe(2000);
+  });
+
+  it('uses the server retry: as base, jittered like any other delay', () => {
+    const p = policy({ jitter: 0.5, strategy: 'linear' });
+    expect(computeReconnectDelay(p, 3, { serverRetry: 200 }, () => 1)).toBe(300);
+  });
+
+  it('stays within [d·(1 − jitter), d] for any random in [0, 1)', () => {
+    const p = policy({ jitter: 0.3 });
+    for (let i = 0; i < 100; i++) {
+      const r = i / 100;
+      const d = computeReconnectDelay(p, 4, {}, () => r);
+      expect(d).toBeGreaterThanOrEqual(5600);
+      expect(d).toBeLessThanOrEqual(8000);
+    }
+  });
+});
