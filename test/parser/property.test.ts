@@ -1,0 +1,143 @@
+/**
+ * Property tests: for random event streams (known and unknown fields, comments, multi-byte text with
+ * 4-byte emoji, NUL, stray BOMs, CR / LF / CRLF, blank lines, an optional leading BOM, an unterminated
+ * tail) every chunking of the bytes must report exactly what one-shot feeding reports, and one-shot
+ * feeding must agree with a small line-splitting model of the specification written here.
+ *
+ * The seed is fixed so that the suite is deterministic; change it locally to explore further.
+ */
+import { fc, test } from '@fast-check/vitest';
+import { expect } from 'vitest';
+import { cutAt, type Entry, oneByteChunks, parseChunks, utf8 } from './helpers.js';
+
+const SEED = 20_240_917;
+const RUNS = 300;
+
+/** Single characters that matter to the parser, weighted with arbitrary code points. */
+const char = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('a', 'Z', '0', '7', ' ', ':', '\t', 'é', '€', '😀', '👍🏽', '\0') },
+  { weight: 1, arbitrary: fc.constantFrom('\uFEFF', 'ü', '中') },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
+);
+const text = fc.array(char, { maxLength: 12 }).map((chars) => chars.join('').replace(/[\r\n]/g, ''));
+
+const fieldName = fc.constantFrom('data', 'data', 'data', 'event', 'id', 'retry', 'foo', 'Data', 'dat', '');
+const fieldLine = fc
+  .record({ name: fieldName, colon: fc.boolean(), space: fc.boolean(), value: text })
+  .map(({ name, colon, space, value }) => (colon ? `${name}:${space ? ' ' : ''}${value}` : name));
+const retryLine = fc.oneof(
+  fc.nat({ max: 100_000 }).map((n) => `retry: ${n}`),
+  fc.stringMatching(/^retry:[0-9a-z ]{0,4}$/),
+);
+const commentLine = text.map((value) => `:${value}`);
+const line = fc.oneof(
+  { weight: 6, arbitrary: fieldLine },
+  { weight: 1, arbitrary: retryLine },
+  { weight: 1, arbitrary: commentLine },
+  { weight: 3, arbitrary: fc.constant('') },
+);
+const lineEnd = fc.constantFrom('\n', '\r', '\r\n');
+
+/** A random stream as UTF-8 bytes. */
+const stream = fc
+  .record({
+    bom: fc.boolean(),
+    lines: fc.array(fc.tuple(line, lineEnd), { maxLength: 40, size: 'medium' }),
+    tail: fc.option(line, { nil: undefined }),
+  })
+  .map(({ bom, lines, tail }) =>
+    utf8(`${bom ? '\uFEFF' : ''}${lines.map(([l, end]) => l + end).join('')}${tail ?? ''}`),
+  );
+
+/** Cut offsets for a chunking; taken modulo the stream length when used. */
+const cuts = fc.array(fc.nat({ max: 1 << 20 }), { maxLength: 12 });
+
+function offsets(length: number, raw: readonly number[]): number[] {
+  return [...new Set(raw.map((n) => n % (length + 1)))].sort((a, b) => a - b);
+}
+
+/**
+ * The specification's steps over the whole decoded text, line by line: an independent model that
+ * does not care about chunks at all.
+ */
+function model(body: Uint8Array): Entry[] {
+  const decoded = new TextDecoder().decode(body); // strips one leading BOM, U+FFFD for invalid bytes
+  const lines = decoded.split(/\r\n|\r|\n/);
+  lines.pop(); // the unterminated tail (possibly empty) never completes
+  const log: Entry[] = [];
+  let type = '';
+  let data: string[] = [];
+  let idBuffer = '';
+  let lastEventId = '';
+  for (const l of lines) {
+    if (l === '') {
+      if (idBuffer !== lastEventId) {
+        lastEventId = idBuffer;
+        log.push({ kind: 'id', id: lastEventId });
+      }
+      if (data.length > 0) {
+        log.push({ kind: 'event', type: type === '' ? 'message' : type, data: data.join('\n'), lastEventId });
+      }
+      type = '';
+      data = [];
+      continue;
+    }
+    const colon = l.indexOf(':');
+    if (colon === 0) {
+      log.push({ kind: 'comment', text: l.slice(l.startsWith(' ', 1) ? 2 : 1) });
+      continue;
+    }
+    const name = colon === -1 ? l : l.slice(0, colon);
+    let value = colon === -1 ? '' : l.slice(colon + 1);
+    if (value.startsWith(' ')) value = value.slice(1);
+    if (name === 'data') data.push(value);
+    else if (name === 'event') type = value;
+    else if (name === 'id' && !value.includes('\0')) idBuffer = value;
+    else if (name === 'retry' && /^[0-9]+$/.test(value)) log.push({ kind: 'retry', ms: Number(value) });
+  }
+  return log;
+}
+
+test.prop([stream, cuts], { numRuns: RUNS, seed: SEED })(
+  'any chunking of the bytes reports exactly what one-shot feeding reports',
+  (body, rawCuts) => {
+    const whole = parseChunks([body]);
+    expect(parseChunks(cutAt(body, offsets(body.length, rawCuts)))).toEqual(whole);
+  },
+);
+
+test.prop([stream], { numRuns: 100, seed: SEED })('feeding one byte at a time changes nothing', (body) => {
+  expect(parseChunks(oneByteChunks(body))).toEqual(parseChunks([body]));
+});
+
+test.prop([stream, cuts], { numRuns: RUNS, seed: SEED })(
+  'any chunking of the decoded text (as strings) reports what the bytes report',
+  (body, rawCuts) => {
+    const decoded = new TextDecoder('utf-8', { ignoreBOM: true }).decode(body);
+    const at = offsets(decoded.length, rawCuts);
+    const chunks = [...at, decoded.length].map((end, i) => decoded.slice(i === 0 ? 0 : at[i - 1], end));
+    expect(parseChunks(chunks)).toEqual(parseChunks([body]));
+  },
+);
+
+test.prop([stream], { numRuns: RUNS, seed: SEED })(
+  'one-shot feeding agrees with a line-by-line model of the specification',
+  (body) => {
+    const { log, lastEventId } = parseChunks([body]);
+    expect(log).toEqual(model(body));
+    const ids = log.flatMap((e) => (e.kind === 'id' ? [e.id] : []));
+    expect(lastEventId).toBe(ids.at(-1) ?? '');
+  },
+);
+
+test('the stream generator covers every callback kind, CR line ends, BOMs and 4-byte characters', () => {
+  const samples = fc.sample(stream, { numRuns: RUNS, seed: SEED });
+  const kinds = new Set(samples.flatMap((body) => parseChunks([body]).log.map((e) => e.kind)));
+  expect([...kinds].sort()).toEqual(['comment', 'event', 'id', 'retry']);
+  const withEvents = samples.filter((body) => parseChunks([body]).log.some((e) => e.kind === 'event'));
+  expect(withEvents.length).toBeGreaterThan(RUNS / 2);
+  const decoded = samples.map((body) => new TextDecoder('utf-8', { ignoreBOM: true }).decode(body));
+  expect(decoded.some((s) => s.startsWith('\uFEFF'))).toBe(true);
+  expect(decoded.some((s) => /\r(?!\n)/.test(s))).toBe(true);
+  expect(decoded.some((s) => /[\u{10000}-\u{10FFFF}]/u.test(s))).toBe(true);
+});
