@@ -33,7 +33,8 @@ export interface EventStreamCallbacks {
 /** Limits and initial state of a parser. */
 export interface EventStreamParserOptions {
   /**
-   * Largest line or event, in bytes (UTF-8), the parser buffers before it reports `EVENT_TOO_LARGE`.
+   * Largest line or event the parser buffers before it reports `EVENT_TOO_LARGE`, in UTF-16 code units
+   * of decoded text (bytes for ASCII; never more than the UTF-8 byte count).
    * @defaultValue {@link DEFAULT_MAX_EVENT_SIZE} (16 MiB)
    */
   maxEventSize?: number | undefined;

@@ -1,0 +1,416 @@
+/**
+ * The WHATWG HTML "event stream interpretation" as an incremental parser.
+ *
+ * Bytes are decoded once per chunk (a streaming `TextDecoder`, so split UTF-8 sequences and a split
+ * BOM come out right), then lines are found with `indexOf` on the decoded text. Fields are recognised
+ * in place, without slicing the field name; only values are sliced. A line that spans chunks is kept
+ * as a list of fragments and joined once, when its end arrives, so a long line costs O(n), not O(n²).
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
+ * @module
+ */
+import { SseError } from '../errors.js';
+import type { EventStreamCallbacks, EventStreamParser, EventStreamParserOptions, SseEvent } from './types.js';
+
+/**
+ * Default bound on a line or an event: 16 MiB. Measured in UTF-16 code units of decoded text, which
+ * equals bytes for ASCII and is never more than the UTF-8 byte count.
+ */
+export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
+
+/**
+ * Node's `Buffer`, when present: its UTF-8 decoding is about 5x faster than `TextDecoder` on Node 20
+ * and replaces invalid bytes exactly as the Encoding standard does. Browsers use `TextDecoder`.
+ */
+interface NodeBufferLike {
+  from(buffer: ArrayBufferLike, byteOffset: number, length: number): { toString(encoding: 'utf8'): string };
+}
+const nodeBuffer = (globalThis as { Buffer?: NodeBufferLike }).Buffer;
+
+/**
+ * Length of the prefix of `bytes` that ends on a UTF-8 sequence boundary: a trailing lead byte with
+ * fewer continuation bytes than it announces is held back for the next chunk.
+ */
+function completeUtf8Length(bytes: Uint8Array): number {
+  const length = bytes.length;
+  let index = length - 1;
+  // Walk back over at most three continuation bytes (10xxxxxx) to the byte that leads them.
+  while (index >= 0 && index > length - 4 && ((bytes[index] as number) & 0xc0) === 0x80) index--;
+  if (index < 0) return length;
+  const lead = bytes[index] as number;
+  const needed = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return length - index < needed ? index : length;
+}
+
+const LF = 10;
+const SPACE = 32;
+const COLON = 58;
+
+// Field names compared by char code: `startsWith` with an offset is several times slower in V8.
+function isData(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === 100 &&
+    text.charCodeAt(at + 1) === 97 &&
+    text.charCodeAt(at + 2) === 116 &&
+    text.charCodeAt(at + 3) === 97
+  );
+}
+
+function isEvent(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === 101 &&
+    text.charCodeAt(at + 1) === 118 &&
+    text.charCodeAt(at + 2) === 101 &&
+    text.charCodeAt(at + 3) === 110 &&
+    text.charCodeAt(at + 4) === 116
+  );
+}
+
+function isRetry(text: string, at: number): boolean {
+  return (
+    text.charCodeAt(at) === 114 &&
+    text.charCodeAt(at + 1) === 101 &&
+    text.charCodeAt(at + 2) === 116 &&
+    text.charCodeAt(at + 3) === 114 &&
+    text.charCodeAt(at + 4) === 121
+  );
+}
+
+// Searches that may run to the end of a chunk without a match live in their own small functions:
+// measured on Node 20, such an `indexOf` inlined by TurboFan into a loop is about 100x slower.
+function indexOfLF(text: string, from: number): number {
+  return text.indexOf('\n', from);
+}
+
+function indexOfCR(text: string, from: number): number {
+  return text.indexOf('\r', from);
+}
+
+/** Where the value of a field whose name ends at `nameEnd` starts, or -1 if the name goes on. */
+function valueStart(text: string, nameEnd: number, end: number): number {
+  if (nameEnd === end) return end;
+  if (text.charCodeAt(nameEnd) !== COLON) return -1;
+  return nameEnd + 1 < end && text.charCodeAt(nameEnd + 1) === SPACE ? nameEnd + 2 : nameEnd + 1;
+}
+
+/**
+ * Create an incremental parser for a `text/event-stream` body.
+ *
+ * `onEvent` is called synchronously from `feed` for every dispatched event. A limit breach is
+ * reported to `onError` (or thrown by `feed` when there is none) as an `SseError` with code
+ * `EVENT_TOO_LARGE`; the parser then ignores input until `reset()`.
+ *
+ * @example
+ * ```ts
+ * const parser = createEventStreamParser({
+ *   onEvent: (event) => console.log(event.type, event.data),
+ *   onRetry: (ms) => console.log('server asks to wait', ms),
+ * });
+ * parser.feed(new TextEncoder().encode('event: greeting\ndata: hello\n\n'));
+ * parser.end();
+ * ```
+ */
+export function createEventStreamParser(
+  callbacks: EventStreamCallbacks,
+  options: EventStreamParserOptions = {},
+): EventStreamParser {
+  const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+  if (!(Number.isInteger(maxEventSize) && maxEventSize > 0)) {
+    throw new TypeError(
+      `sse-machine: maxEventSize must be a positive whole number, got ${String(maxEventSize)}`,
+    );
+  }
+  const { onEvent, onRetry, onComment, onLastEventId, onError } = callbacks;
+
+  let decoder: TextDecoder | undefined;
+  /** The bytes of a UTF-8 sequence split at the end of the previous chunk (Node fast path). */
+  let carry: Uint8Array | undefined;
+  /** Nothing of this stream has been decoded yet: a leading BOM is still to be stripped. */
+  let atStreamStart = true;
+  /** The previous chunk ended in CR: an LF at the start of the next one belongs to that line end. */
+  let skipLeadingLF = false;
+  let failed = false;
+
+  // Fragments of a line whose end has not arrived yet.
+  let partial: string[] = [];
+  let partialLength = 0;
+
+  // The block being read (the spec's buffers).
+  let eventType = '';
+  let dataFirst = '';
+  let dataMore: string[] | undefined;
+  let dataLines = 0;
+  let dataLength = 0;
+  let lastEventIdBuffer = options.lastEventId ?? '';
+  let committedLastEventId = lastEventIdBuffer;
+
+  function fail(message: string): void {
+    failed = true;
+    partial = [];
+    partialLength = 0;
+    clearBlock();
+    const error = new SseError('EVENT_TOO_LARGE', message);
+    if (onError === undefined) throw error;
+    onError(error);
+  }
+
+  function clearBlock(): void {
+    eventType = '';
+    dataFirst = '';
+    dataMore = undefined;
+    dataLines = 0;
+    dataLength = 0;
+  }
+
+  function endBlock(): void {
+    if (lastEventIdBuffer !== committedLastEventId) {
+      committedLastEventId = lastEventIdBuffer;
+      onLastEventId?.(committedLastEventId);
+    }
+    if (dataLines === 0) {
+      eventType = '';
+      return;
+    }
+    const data = dataMore === undefined ? dataFirst : `${dataFirst}\n${dataMore.join('\n')}`;
+    const event: SseEvent = {
+      type: eventType === '' ? 'message' : eventType,
+      data,
+      lastEventId: committedLastEventId,
+    };
+    clearBlock();
+    onEvent(event);
+  }
+
+  function appendData(value: string): void {
+    dataLength += value.length + 1;
+    if (dataLength > maxEventSize) {
+      fail(`event data exceeds maxEventSize (${maxEventSize})`);
+      return;
+    }
+    if (dataLines === 0) dataFirst = value;
+    else if (dataMore === undefined) dataMore = [value];
+    else dataMore.push(value);
+    dataLines++;
+  }
+
+  /**
+   * One complete line `text[start, end)`, without its line end. A known field name must be followed
+   * by a colon or the line end, so prefixes decide the field and no colon search is needed: any
+   * other line is an unknown field, which the specification ignores.
+   */
+  function processLine(text: string, start: number, end: number): void {
+    if (start === end) {
+      endBlock();
+      return;
+    }
+    const first = text.charCodeAt(start);
+    if (first === COLON) {
+      if (onComment !== undefined) {
+        const from = start + 1 < end && text.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1;
+        onComment(text.slice(from, end));
+      }
+      return;
+    }
+    if (first === 100 /* d */) {
+      if (isData(text, start)) {
+        const from = valueStart(text, start + 4, end);
+        if (from !== -1) appendData(text.slice(from, end));
+      }
+    } else if (first === 101 /* e */) {
+      if (isEvent(text, start)) {
+        const from = valueStart(text, start + 5, end);
+        if (from !== -1) eventType = text.slice(from, end);
+      }
+    } else if (first === 105 /* i */) {
+      if (text.charCodeAt(start + 1) === 100) {
+        const from = valueStart(text, start + 2, end);
+        if (from !== -1) {
+          const value = text.slice(from, end);
+          if (!value.includes('\0')) lastEventIdBuffer = value;
+        }
+      }
+    } else if (first === 114 /* r */) {
+      if (isRetry(text, start)) {
+        const from = valueStart(text, start + 5, end);
+        if (from !== -1) processRetry(text, from, end);
+      }
+    }
+  }
+
+  function processRetry(text: string, start: number, end: number): void {
+    if (start === end) return;
+    for (let i = start; i < end; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 48 || code > 57) return;
+    }
+    if (onRetry !== undefined) onRetry(Number(text.slice(start, end)));
+  }
+
+  /**
+   * Lines of a chunk without CR, the common case: one `indexOf` per line, and the usual one-line
+   * event (`data: ...` then a blank line) is dispatched without touching the block buffers.
+   * Returns where the unfinished last line starts.
+   */
+  function parseLFLines(text: string, position: number): number {
+    let lineEnd = text.indexOf('\n', position);
+    while (lineEnd !== -1) {
+      if (
+        dataLines === 0 &&
+        text.charCodeAt(lineEnd + 1) === LF &&
+        lastEventIdBuffer === committedLastEventId &&
+        isData(text, position) &&
+        text.charCodeAt(position + 4) === COLON
+      ) {
+        const from = text.charCodeAt(position + 5) === SPACE ? position + 6 : position + 5;
+        if (lineEnd - from >= maxEventSize) {
+          fail(`event data exceeds maxEventSize (${maxEventSize})`);
+          return position;
+        }
+        const event: SseEvent = {
+          type: eventType === '' ? 'message' : eventType,
+          data: text.slice(from, lineEnd),
+          lastEventId: committedLastEventId,
+        };
+        eventType = '';
+        onEvent(event);
+        position = lineEnd + 2;
+      } else {
+        processLine(text, position, lineEnd);
+        position = lineEnd + 1;
+      }
+      if (failed) return position;
+      lineEnd = text.indexOf('\n', position);
+    }
+    return position;
+  }
+
+  /** Lines of a chunk with CR, LF and CRLF mixed. Returns where the unfinished last line starts. */
+  function parseMixedLines(text: string, position: number, firstCR: number): number {
+    const length = text.length;
+    let nextCR = firstCR;
+    let nextLF = text.indexOf('\n', position);
+    while (position < length) {
+      if (nextLF !== -1 && nextLF < position) nextLF = text.indexOf('\n', position);
+      if (nextCR !== -1 && nextCR < position) nextCR = text.indexOf('\r', position);
+      const lineEnd = nextLF === -1 ? nextCR : nextCR === -1 || nextLF < nextCR ? nextLF : nextCR;
+      if (lineEnd === -1) return position;
+      processLine(text, position, lineEnd);
+      if (failed) return length;
+      if (lineEnd === nextCR) {
+        if (lineEnd + 1 === length) {
+          // A CR ends the line now; whether an LF follows is the next chunk's business.
+          skipLeadingLF = true;
+          return length;
+        }
+        position = text.charCodeAt(lineEnd + 1) === LF ? lineEnd + 2 : lineEnd + 1;
+      } else {
+        position = lineEnd + 1;
+      }
+    }
+    return position;
+  }
+
+  function parseText(text: string): void {
+    const length = text.length;
+    let position = 0;
+    if (skipLeadingLF) {
+      skipLeadingLF = false;
+      if (text.charCodeAt(0) === LF) position = 1;
+    }
+    if (partial.length > 0) {
+      // Finish the line that started in an earlier chunk, joining its fragments once.
+      const lf = indexOfLF(text, position);
+      const cr = indexOfCR(text, position);
+      const lineEnd = lf === -1 ? cr : cr === -1 || lf < cr ? lf : cr;
+      if (lineEnd === -1) {
+        keepPartial(text, position);
+        return;
+      }
+      partial.push(text.slice(position, lineEnd));
+      const line = partial.join('');
+      partial = [];
+      partialLength = 0;
+      if (line.length + dataLength > maxEventSize) {
+        fail(`line exceeds maxEventSize (${maxEventSize})`);
+        return;
+      }
+      processLine(line, 0, line.length);
+      if (failed) return;
+      if (lineEnd === cr) {
+        if (lineEnd + 1 === length) {
+          skipLeadingLF = true;
+          return;
+        }
+        position = text.charCodeAt(lineEnd + 1) === LF ? lineEnd + 2 : lineEnd + 1;
+      } else {
+        position = lineEnd + 1;
+      }
+    }
+    const firstCR = indexOfCR(text, position);
+    position = firstCR === -1 ? parseLFLines(text, position) : parseMixedLines(text, position, firstCR);
+    if (!failed && position < length) keepPartial(text, position);
+  }
+
+  function keepPartial(text: string, position: number): void {
+    partialLength += text.length - position;
+    if (partialLength + dataLength > maxEventSize) {
+      fail(`line exceeds maxEventSize (${maxEventSize}) without a line end`);
+      return;
+    }
+    partial.push(position === 0 ? text : text.slice(position));
+  }
+
+  function decode(chunk: Uint8Array): string {
+    if (nodeBuffer === undefined) {
+      // The BOM is stripped in `feed`, the same way for text and bytes.
+      decoder ??= new TextDecoder('utf-8', { ignoreBOM: true });
+      return decoder.decode(chunk, { stream: true });
+    }
+    let bytes = chunk;
+    if (carry !== undefined) {
+      bytes = new Uint8Array(carry.length + chunk.length);
+      bytes.set(carry);
+      bytes.set(chunk, carry.length);
+      carry = undefined;
+    }
+    const complete = completeUtf8Length(bytes);
+    if (complete < bytes.length) carry = bytes.slice(complete);
+    return nodeBuffer.from(bytes.buffer, bytes.byteOffset, complete).toString('utf8');
+  }
+
+  function resetStream(): void {
+    decoder = undefined;
+    carry = undefined;
+    atStreamStart = true;
+    skipLeadingLF = false;
+    failed = false;
+    partial = [];
+    partialLength = 0;
+    clearBlock();
+    // An id read in a block that never ended was not committed: the next stream starts from the cursor.
+    lastEventIdBuffer = committedLastEventId;
+  }
+
+  return {
+    feed(chunk) {
+      if (failed) return;
+      let text = typeof chunk === 'string' ? chunk : decode(chunk);
+      if (atStreamStart && text.length > 0) {
+        atStreamStart = false;
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      }
+      if (text.length > 0) parseText(text);
+    },
+    end() {
+      // A partial line and an unfinished block are discarded: the specification dispatches nothing.
+      resetStream();
+    },
+    reset(resetOptions) {
+      if (resetOptions?.lastEventId !== undefined) committedLastEventId = resetOptions.lastEventId;
+      resetStream();
+    },
+    get lastEventId() {
+      return committedLastEventId;
+    },
+  };
+}
