@@ -147,7 +147,9 @@ export async function startSseServer(options: { port?: number } = {}): Promise<S
   // Long streams must not be cut by node's own timeouts (requestTimeout is 300 s by default).
   server.requestTimeout = 0;
   server.headersTimeout = 0;
-  server.keepAliveTimeout = 0;
+  // Long, not 0: node advertises `Keep-Alive: timeout=0` for 0, and undici then closes every idle
+  // socket at once, which would hide connection reuse from tests. close() destroys sockets anyway.
+  server.keepAliveTimeout = 600_000;
 
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

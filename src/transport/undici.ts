@@ -1,0 +1,251 @@
+/**
+ * The Node transport: one {@link HttpTransport} over undici. This is the only module that imports
+ * undici, so the browser and machine builds stay free of it.
+ *
+ * Redirects are followed here, by hand, rather than by an undici interceptor: the rules an SSE
+ * client needs (drop credentials on a cross-origin hop, detect loops, report the final URL, never
+ * leak a redirect body) are short, and owning them keeps the behaviour identical across undici
+ * versions.
+ *
+ * @module
+ */
+import { Agent, type Dispatcher, request } from 'undici';
+import { SseError } from '../errors.js';
+import type { HttpRequest, HttpResponse, HttpTransport } from './types.js';
+
+/** Options of {@link createUndiciTransport}. */
+export interface UndiciTransportOptions {
+  /**
+   * An undici `Dispatcher` (an `Agent`, `ProxyAgent`, `MockAgent`, ...). Typed `unknown` so that
+   * callers need not share this package's copy of undici's types.
+   *
+   * @defaultValue a lazily created `Agent` shared by every transport without one, with
+   * {@link DEFAULT_AGENT_OPTIONS}
+   */
+  dispatcher?: unknown;
+  /**
+   * Redirects followed per request before it fails with `REDIRECT`; `0` makes any redirect fail.
+   *
+   * @defaultValue {@link DEFAULT_MAX_REDIRECTS}
+   */
+  maxRedirects?: number;
+}
+
+/** Redirect hops followed per request unless `maxRedirects` says otherwise (the fetch standard's limit). */
+export const DEFAULT_MAX_REDIRECTS = 20;
+
+/**
+ * Options of the shared `Agent`. Both timeouts are off: an event stream may be quiet for longer
+ * than undici's 300 s defaults (a known source of "Body Timeout Error" in SSE clients), the
+ * machine's `heartbeatTimeout` owns body silence and its `connectTimeout` owns the wait for headers.
+ */
+export const DEFAULT_AGENT_OPTIONS: Readonly<{ bodyTimeout: 0; headersTimeout: 0 }> = Object.freeze({
+  bodyTimeout: 0,
+  headersTimeout: 0,
+});
+
+const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+
+// Credentials for one origin must not travel to another (fetch standard, "HTTP-redirect fetch" step 13).
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+// When a redirect turns the request into a body-less GET, the headers describing the body go too
+// (fetch standard, request-body-header names).
+const BODY_HEADERS: ReadonlySet<string> = new Set([
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-location',
+]);
+
+let sharedAgent: Agent | undefined;
+
+// Created on first use, not at import: importing the library must not allocate a connection pool.
+function getSharedAgent(): Agent {
+  sharedAgent ??= new Agent(DEFAULT_AGENT_OPTIONS);
+  return sharedAgent;
+}
+
+/**
+ * Create the undici-based {@link HttpTransport}: sends the request, follows redirects, and resolves
+ * with the final response whatever its status (the status policy lives in the stream core).
+ *
+ * Rejects with `SseError('REDIRECT')` for a redirect without a usable `Location`, a loop or too many
+ * hops, and `SseError('NETWORK')` when the request fails; an aborted request rejects with undici's
+ * own abort error, which the caller expects and ignores.
+ *
+ * @example
+ * ```ts
+ * import { ProxyAgent } from 'undici';
+ * const transport = createUndiciTransport({ dispatcher: new ProxyAgent('http://proxy:3128') });
+ * ```
+ */
+export function createUndiciTransport(options: UndiciTransportOptions = {}): HttpTransport {
+  const { dispatcher, maxRedirects = DEFAULT_MAX_REDIRECTS } = options;
+  if (!Number.isInteger(maxRedirects) || maxRedirects < 0) {
+    throw new TypeError(`maxRedirects must be a non-negative integer, got ${String(maxRedirects)}`);
+  }
+  if (dispatcher !== undefined && !isDispatcher(dispatcher)) {
+    throw new TypeError('dispatcher must be an undici Dispatcher (an object with a dispatch() method)');
+  }
+  return (httpRequest) => send(httpRequest, dispatcher ?? getSharedAgent(), maxRedirects);
+}
+
+function isDispatcher(value: unknown): value is Dispatcher {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { dispatch?: unknown }).dispatch === 'function'
+  );
+}
+
+async function send(
+  initial: HttpRequest,
+  dispatcher: Dispatcher,
+  maxRedirects: number,
+): Promise<HttpResponse> {
+  const { signal } = initial;
+  let url = initial.url;
+  let method = initial.method;
+  let headers: Record<string, string> = { ...initial.headers };
+  let body = initial.body;
+  // Keyed by method too: POST /form → 303 → GET /form (post/redirect/get) is not a loop.
+  const seen = new Set<string>([`${method} ${url}`]);
+
+  for (let hops = 0; ; hops++) {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        dispatcher,
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body: body ?? null,
+        signal,
+        bodyTimeout: DEFAULT_AGENT_OPTIONS.bodyTimeout,
+        headersTimeout: DEFAULT_AGENT_OPTIONS.headersTimeout,
+      });
+    } catch (error) {
+      throw toTransportError(error, url, signal);
+    }
+
+    const status = response.statusCode;
+    if (!REDIRECT_STATUSES.has(status)) {
+      return {
+        status,
+        url,
+        headers: normalizeHeaders(response.headers),
+        body: readBody(response.body, url, signal),
+      };
+    }
+
+    // Read and discard the redirect's own body so the connection goes back to the pool.
+    try {
+      await response.body.dump();
+    } catch (error) {
+      throw toTransportError(error, url, signal);
+    }
+
+    const location = headerValue(response.headers.location);
+    if (location === undefined || location.trim() === '') {
+      throw new SseError('REDIRECT', `redirect ${status} from ${url} has no Location header`, {
+        url,
+        status,
+      });
+    }
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch (cause) {
+      throw new SseError('REDIRECT', `redirect ${status} from ${url} has an invalid Location: ${location}`, {
+        url,
+        status,
+        cause,
+      });
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      throw new SseError('REDIRECT', `redirect ${status} from ${url} to a non-HTTP URL: ${next.href}`, {
+        url,
+        status,
+      });
+    }
+    if (hops >= maxRedirects) {
+      throw new SseError('REDIRECT', `too many redirects from ${initial.url} (limit ${maxRedirects})`, {
+        url,
+        status,
+      });
+    }
+
+    // fetch standard, "HTTP-redirect fetch" step 12: 303 (except HEAD), and 301/302 after POST,
+    // become a GET without a body.
+    if (
+      (status === 303 && method !== 'GET' && method !== 'HEAD') ||
+      ((status === 301 || status === 302) && method === 'POST')
+    ) {
+      method = 'GET';
+      body = undefined;
+      headers = withoutHeaders(headers, BODY_HEADERS);
+    }
+    if (next.origin !== new URL(url).origin) {
+      headers = withoutHeaders(headers, CREDENTIAL_HEADERS);
+    }
+
+    const key = `${method} ${next.href}`;
+    if (seen.has(key)) {
+      throw new SseError('REDIRECT', `redirect loop: ${url} redirects back to ${next.href}`, { url, status });
+    }
+    seen.add(key);
+    url = next.href;
+  }
+}
+
+// Abort errors pass through untouched: the caller aborted and will ignore them. Anything else is
+// a network failure, named so that the user can tell which hop failed.
+function toTransportError(error: unknown, url: string, signal: AbortSignal): unknown {
+  if (signal.aborted) return error;
+  return new SseError('NETWORK', `request to ${url} failed: ${describe(error)}`, { url, cause: error });
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // Happy-eyeballs connection failures are AggregateErrors with an empty message; the code says more.
+  const code = (error as { code?: unknown }).code;
+  if (error.message !== '') return error.message;
+  if (typeof code === 'string') return code;
+  if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
+  return error.name;
+}
+
+async function* readBody(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  url: string,
+  signal: AbortSignal,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  try {
+    for await (const chunk of body) yield chunk;
+  } catch (error) {
+    throw toTransportError(error, url, signal);
+  } finally {
+    // A consumer that stops early (break, return()) must not leave the socket open.
+    body.destroy();
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function normalizeHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const joined = headerValue(value);
+    if (joined === undefined) continue;
+    const key = name.toLowerCase();
+    headers[key] = key in headers ? `${headers[key]}, ${joined}` : joined;
+  }
+  return headers;
+}
+
+function withoutHeaders(headers: Record<string, string>, names: ReadonlySet<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.has(name.toLowerCase())));
+}
