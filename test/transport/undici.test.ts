@@ -195,7 +195,8 @@ describe('redirects', () => {
     // would never be sent.
     const agent = new Agent({ connections: 1 });
     try {
-      server.route('/old', redirectTo(302, '/new'));
+      // Larger than undici's body buffer, so the parser stalls until someone reads it.
+      server.route('/old', (request) => request.respond(302, { location: '/new' }, 'x'.repeat(100_000)));
       server.route('/new', (request) => request.respond(200, {}, 'ok'));
       const single = createUndiciTransport({ dispatcher: agent });
       expect(await readAll(await single(get(server.url('/old'))))).toBe('ok');
