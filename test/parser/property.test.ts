@@ -8,46 +8,11 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { expect } from 'vitest';
-import { cutAt, type Entry, oneByteChunks, parseChunks, utf8 } from './helpers.js';
+import { stream } from './arbitraries.js';
+import { cutAt, type Entry, oneByteChunks, parseChunks } from './helpers.js';
 
 const SEED = 20_240_917;
 const RUNS = 300;
-
-/** Single characters that matter to the parser, weighted with arbitrary code points. */
-const char = fc.oneof(
-  { weight: 3, arbitrary: fc.constantFrom('a', 'Z', '0', '7', ' ', ':', '\t', 'é', '€', '😀', '👍🏽', '\0') },
-  { weight: 1, arbitrary: fc.constantFrom('\uFEFF', 'ü', '中') },
-  { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }) },
-);
-const text = fc.array(char, { maxLength: 12 }).map((chars) => chars.join('').replace(/[\r\n]/g, ''));
-
-const fieldName = fc.constantFrom('data', 'data', 'data', 'event', 'id', 'retry', 'foo', 'Data', 'dat', '');
-const fieldLine = fc
-  .record({ name: fieldName, colon: fc.boolean(), space: fc.boolean(), value: text })
-  .map(({ name, colon, space, value }) => (colon ? `${name}:${space ? ' ' : ''}${value}` : name));
-const retryLine = fc.oneof(
-  fc.nat({ max: 100_000 }).map((n) => `retry: ${n}`),
-  fc.stringMatching(/^retry:[0-9a-z ]{0,4}$/),
-);
-const commentLine = text.map((value) => `:${value}`);
-const line = fc.oneof(
-  { weight: 6, arbitrary: fieldLine },
-  { weight: 1, arbitrary: retryLine },
-  { weight: 1, arbitrary: commentLine },
-  { weight: 3, arbitrary: fc.constant('') },
-);
-const lineEnd = fc.constantFrom('\n', '\r', '\r\n');
-
-/** A random stream as UTF-8 bytes. */
-const stream = fc
-  .record({
-    bom: fc.boolean(),
-    lines: fc.array(fc.tuple(line, lineEnd), { maxLength: 40, size: 'medium' }),
-    tail: fc.option(line, { nil: undefined }),
-  })
-  .map(({ bom, lines, tail }) =>
-    utf8(`${bom ? '\uFEFF' : ''}${lines.map(([l, end]) => l + end).join('')}${tail ?? ''}`),
-  );
 
 /** Cut offsets for a chunking; taken modulo the stream length when used. */
 const cuts = fc.array(fc.nat({ max: 1 << 20 }), { maxLength: 12 });
