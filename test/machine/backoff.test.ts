@@ -140,6 +140,22 @@ describe('what the server says', () => {
   });
 });
 
+describe('stale hints (known bugs, reported to the lead)', () => {
+  // BUG: recordError stores the Retry-After of a failure that ends in `failed` (fatal error, or no
+  // retries left), and only planReconnect clears it. After RETRY/CONNECT from `failed`, the next
+  // reconnect still uses that old floor: observed nextDelay 60000 instead of 1000.
+  it.skip('a Retry-After from before failed does not floor the delay after RETRY', () => {
+    const h = createHarness({ reconnect: { jitter: 0 } });
+    h.actor.send({ type: 'CONNECT' });
+    h.fail('HTTP_STATUS', false, 60_000);
+    expect(stateOf(h.actor)).toBe('failed');
+    h.actor.send({ type: 'RETRY' });
+    h.open();
+    h.end();
+    expect(waitOut(h)).toBe(1000);
+  });
+});
+
 describe('giving up and starting again', () => {
   it('maxAttempts N: after N reconnects the next failure is RECONNECT_EXHAUSTED', () => {
     const h = createHarness({ reconnect: { jitter: 0, maxAttempts: 3 } });

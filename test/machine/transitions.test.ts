@@ -45,6 +45,18 @@ describe('idle and connecting', () => {
     expect(h.cleanups).toEqual([]);
   });
 
+  it('CONNECT and RETRY while active neither restart nor duplicate the stream', () => {
+    const h = createHarness();
+    h.actor.send({ type: 'CONNECT' });
+    h.actor.send({ type: 'CONNECT' });
+    h.actor.send({ type: 'RETRY' });
+    h.open();
+    h.actor.send({ type: 'CONNECT' });
+    expect(stateOf(h.actor)).toBe('active.connected');
+    expect(h.starts).toHaveLength(1);
+    expect(h.cleanups).toEqual([]);
+  });
+
   it('connectTimeout with retries left goes to reconnecting with CONNECT_TIMEOUT', () => {
     const h = createHarness({ connectTimeout: 1000, reconnect: noJitter });
     h.actor.send({ type: 'CONNECT' });
@@ -249,6 +261,21 @@ describe('errors and end of stream', () => {
     });
     expect(stateOf(h.actor)).toBe('active.connecting');
     expect(h.actor.getSnapshot().context.attempt).toBe(2);
+  });
+});
+
+describe('attempt ids (doubt, reported to the lead)', () => {
+  // DOUBT: late events are dropped above only because XState ignores sendBack of a stopped actor.
+  // The chart itself never compares event.attempt with context.attempt, so a STREAM.* event of an
+  // old attempt that reaches the actor any other way (actor.send from a client or transport) is
+  // obeyed: observed `active.connected` for attempt 2 after an OPEN of attempt 1.
+  it.skip('STREAM events whose attempt is not the current one are ignored', () => {
+    const h = connected();
+    h.fail('NETWORK', true);
+    h.advance(1000);
+    expect(h.attempt()).toBe(2);
+    h.actor.send({ type: 'STREAM.OPEN', attempt: 1, status: 200, url: 'http://sse.test/', headers: {} });
+    expect(stateOf(h.actor)).toBe('active.connecting');
   });
 });
 
