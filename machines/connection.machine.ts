@@ -213,7 +213,8 @@ export const sseMachine = setup({
       const nextDelay = computeReconnectDelay(context.reconnect, retries, context);
       return { retries, nextDelay, waited: context.waited + nextDelay, retryAfter: undefined };
     }),
-    resetRetries: assign({ retries: 0, waited: 0 }),
+    // A Retry-After from the failure that ended in `failed` must not hold back a manual restart.
+    resetRetries: assign({ retries: 0, waited: 0, retryAfter: undefined }),
   },
 }).createMachine({
   id: 'sse',

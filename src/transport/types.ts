@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SerializedSseError } from '../errors.js';
+import type { SerializedSseError, SseError } from '../errors.js';
 import type { SseOptions } from '../options.js';
 import type { SseEvent } from '../parser/types.js';
 
@@ -108,13 +108,21 @@ export interface StreamOptions {
   headers?: SseOptions['headers'];
   /** A body that is not a plain string (bytes, or a factory called once per attempt). */
   body?: SseOptions['body'];
-  /** The user's verdict on a failure: `false` stop, `true` default policy, a number = wait (ms). */
+  /**
+   * The user's verdict on a failure: `false` stops, `true` reconnects (even after an error the
+   * default policy treats as final) with the policy's wait, a number reconnects after that many ms.
+   */
   shouldReconnect?: SseOptions['shouldReconnect'];
   /**
    * The data plane: called for every dispatched event of the current attempt, straight from the
    * parser. Without it, events ride on `STREAM.PROGRESS` and the machine emits them (`sse.event`).
+   * It must not throw (the client wraps user listeners); a throw would end the attempt.
    */
   onEvent?: (event: SseEvent, attempt: number) => void;
+  /** The failure of an attempt, as a live error (with its `cause`), just before its `STREAM.ERROR`. */
+  onError?: (error: SseError, attempt: number) => void;
+  /** Bytes of every received chunk (metrics), called before its `STREAM.PROGRESS`. */
+  onChunk?: (bytes: number, attempt: number) => void;
   /** Comment lines (keep-alives), for observers. */
   onComment?: (comment: string, attempt: number) => void;
   /**
