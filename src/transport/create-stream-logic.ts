@@ -17,6 +17,7 @@ import type {
   HttpTransport,
   StreamEvent,
   StreamInput,
+  StreamOpenEvent,
   StreamOptions,
   StreamProgressEvent,
 } from './types.js';
@@ -153,11 +154,15 @@ async function runAttempt(
     if (isStopped()) return;
     const error = isSseError(cause)
       ? cause
-      : new SseError('NETWORK', `request to ${input.url} failed: ${String((cause as Error)?.message ?? cause)}`, {
-          url: input.url,
-          attempt,
-          cause,
-        });
+      : new SseError(
+          'NETWORK',
+          `request to ${input.url} failed: ${String((cause as Error)?.message ?? cause)}`,
+          {
+            url: input.url,
+            attempt,
+            cause,
+          },
+        );
     fail(error, error.code === 'NETWORK');
     return;
   }
@@ -172,7 +177,15 @@ async function runAttempt(
     fail(verdict.error, verdict.retryable);
     return;
   }
-  send({ type: 'STREAM.OPEN', attempt, status: response.status, url: response.url, headers: response.headers });
+  const open: StreamOpenEvent = {
+    type: 'STREAM.OPEN',
+    attempt,
+    status: response.status,
+    url: response.url,
+    headers: response.headers,
+  };
+  options.onOpen?.(open);
+  send(open);
 
   // Per-chunk tallies, folded into one STREAM.PROGRESS.
   let dispatched = 0;
@@ -187,7 +200,8 @@ async function runAttempt(
         onEvent === undefined
           ? (event) => {
               dispatched++;
-              (pending ??= []).push(event);
+              if (pending === undefined) pending = [event];
+              else pending.push(event);
             }
           : (event) => {
               dispatched++;
@@ -242,11 +256,15 @@ async function runAttempt(
   } catch (cause) {
     if (isStopped()) return;
     fail(
-      new SseError('NETWORK', `the stream from ${response.url} broke: ${String((cause as Error)?.message ?? cause)}`, {
-        url: response.url,
-        attempt,
-        cause,
-      }),
+      new SseError(
+        'NETWORK',
+        `the stream from ${response.url} broke: ${String((cause as Error)?.message ?? cause)}`,
+        {
+          url: response.url,
+          attempt,
+          cause,
+        },
+      ),
       true,
     );
     return;

@@ -119,6 +119,8 @@ export interface StreamOptions {
    * It must not throw (the client wraps user listeners); a throw would end the attempt.
    */
   onEvent?: (event: SseEvent, attempt: number) => void;
+  /** The response was accepted, just before its `STREAM.OPEN`. */
+  onOpen?: (event: StreamOpenEvent) => void;
   /** The failure of an attempt, as a live error (with its `cause`), just before its `STREAM.ERROR`. */
   onError?: (error: SseError, attempt: number) => void;
   /** Bytes of every received chunk (metrics), called before its `STREAM.PROGRESS`. */

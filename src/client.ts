@@ -1,0 +1,450 @@
+/**
+ * `createSseClient`: the facade most applications use, over an actor of the connection statechart.
+ *
+ * The machine owns the lifecycle; events reach listeners on a direct path from the parser (one
+ * function call per listener, no transition per event). Every user callback is wrapped: an
+ * exception becomes an `error` with code `LISTENER` and never reaches the host.
+ *
+ * @module
+ */
+import { type Actor, type AnyActorLogic, createActor, type InspectionEvent, type Observer } from 'xstate';
+import type { SseMachineContext } from '../machines/connection.machine.js';
+import type { SerializedSseError } from './errors.js';
+import { SseError } from './errors.js';
+import { MetricsRecorder, type SseMetrics, type SseState } from './metrics.js';
+import { type SseOptions, toMachineInput, validateOptions } from './options.js';
+import type { SseEvent } from './parser/types.js';
+import type { StreamOpenEvent, StreamOptions } from './transport/types.js';
+
+/** Options of {@link createSseClient}: the connection options plus the facade's own. */
+export interface SseClientOptions extends SseOptions {
+  /** Connect at once (in a microtask, so listeners added in the same tick see everything). @defaultValue true */
+  autoConnect?: boolean;
+  /** Deliver only these event types (to listeners and iterators); empty or absent = all. */
+  events?: readonly string[];
+  /** Passed to XState's `createActor`: a Stately inspector, or a callback receiving inspection events. */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+/** What an `open` listener receives: the accepted response. */
+export interface SseOpenInfo {
+  readonly url: string;
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly attempt: number;
+}
+
+/** Payloads of the client's own events. */
+export interface SseClientEventMap {
+  /** The stream is connected (after every successful (re)connection). */
+  open: SseOpenInfo;
+  /** A failure: of an attempt, of a timer, of the reconnect budget, or of a listener (`LISTENER`). */
+  error: SseError;
+  /** The flattened state changed. */
+  state: SseState;
+  /** The last event ID changed (persist it to resume after a restart). */
+  cursor: string;
+}
+
+/** Options of {@link SseClient.events}. */
+export interface SseIteratorOptions {
+  /** Events buffered before the overflow policy applies. @defaultValue 1024 */
+  bufferSize?: number;
+  /**
+   * `'pause'` stops reading the socket until the consumer catches up (TCP pushes back on the
+   * server); `'error'` ends the iteration with `BUFFER_OVERFLOW`. @defaultValue `'pause'`
+   */
+  overflow?: 'pause' | 'error';
+}
+
+/** A connection to one event stream. Create it with {@link createSseClient}. */
+export interface SseClient extends AsyncDisposable {
+  /** Listen to the client's own events: `open`, `error`, `state`, `cursor`. Returns an unsubscribe function. */
+  on<K extends keyof SseClientEventMap>(type: K, listener: (value: SseClientEventMap[K]) => void): () => void;
+  /** Listen to an SSE event type (`'message'` for events without `event:`). Returns an unsubscribe function. */
+  on(type: string, listener: (event: SseEvent) => void): () => void;
+  /**
+   * Iterate over events (all, or of the given types) with a bounded buffer. Leaving the loop
+   * (`break`, `return`) closes the client; the iteration ends when the client closes and throws the
+   * `SseError` when it fails.
+   */
+  events(types?: readonly string[], options?: SseIteratorOptions): AsyncIterableIterator<SseEvent>;
+  /** Start connecting (from `idle`), or start again (from `failed`). Idempotent. */
+  connect(): void;
+  /** Close for good: aborts the request, cancels every timer. Idempotent. */
+  close(): void;
+  /** Skip the current backoff wait, or restart from `failed`. */
+  retry(): void;
+  /** The current state. */
+  readonly state: SseState;
+  /** The last event ID seen (sent as `Last-Event-ID` on reconnection). */
+  readonly lastEventId: string;
+  /** Counters and timings. Cheap: call it as often as you like. */
+  metrics(): SseMetrics;
+  /** The XState actor behind the client: for inspection, `getPersistedSnapshot()`, advanced use. */
+  readonly actor: Actor<AnyActorLogic>;
+}
+
+/** @internal How a client gets a machine wired to its transport. */
+export type MachineFactory = (options: SseOptions, stream: StreamOptions) => AnyActorLogic;
+
+const asyncDispose: typeof Symbol.asyncDispose =
+  (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
+  (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
+
+type AnyListener = (value: never) => void;
+
+/** The flattened state of a snapshot of the connection machine. */
+export function flattenState(value: unknown): SseState {
+  if (typeof value === 'string') return value as SseState;
+  const active = (value as { active?: unknown }).active;
+  return active === 'connecting' ? 'connecting' : 'connected';
+}
+
+/** @internal The implementation behind both entries (Node: undici; browsers: fetch). */
+export function createClient(
+  url: string | URL,
+  options: SseClientOptions,
+  createMachine: MachineFactory,
+): SseClient {
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  const resolved = validateOptions(url, options, base);
+  if (options.events !== undefined && !Array.isArray(options.events)) {
+    throw new TypeError('sse-machine: events must be an array of event type names');
+  }
+  const filter =
+    options.events === undefined || options.events.length === 0 ? undefined : new Set(options.events);
+  const metrics = new MetricsRecorder();
+  let listeners = new Map<string, readonly AnyListener[]>();
+  const iterators = new Set<EventQueue>();
+  let pausedQueues = 0;
+  let resumeReading: (() => void) | undefined;
+  let resumePromise: Promise<void> | undefined;
+  let lastOpen: StreamOpenEvent | undefined;
+  let lastLiveError: SseError | undefined;
+  let closing = false;
+
+  function call(listener: AnyListener, value: unknown, isErrorListener: boolean): void {
+    try {
+      (listener as (value: unknown) => void)(value);
+    } catch (cause) {
+      // A throwing error listener is swallowed: reporting it would loop.
+      if (!isErrorListener) {
+        emit(
+          'error',
+          new SseError('LISTENER', `a listener threw: ${String((cause as Error)?.message ?? cause)}`, {
+            cause,
+          }),
+        );
+      }
+    }
+  }
+
+  function emit(type: string, value: unknown): void {
+    const list = listeners.get(type);
+    if (list === undefined) return;
+    for (const listener of list) call(listener, value, type === 'error');
+  }
+
+  function deliver(event: SseEvent): void {
+    if (filter !== undefined && !filter.has(event.type)) return;
+    metrics.recordEvent();
+    const list = listeners.get(event.type);
+    if (list !== undefined) for (const listener of list) call(listener, event, false);
+    if (iterators.size > 0) for (const queue of iterators) queue.push(event);
+  }
+
+  const stream: StreamOptions = {
+    ...(options.headers === undefined ? {} : { headers: options.headers }),
+    ...(options.body === undefined || typeof options.body === 'string' ? {} : { body: options.body }),
+    ...(options.shouldReconnect === undefined ? {} : { shouldReconnect: options.shouldReconnect }),
+    onEvent: deliver,
+    onChunk: (bytes) => metrics.recordBytes(bytes),
+    onError: (error) => {
+      lastLiveError = error;
+    },
+    onOpen: (event) => {
+      lastOpen = event;
+    },
+    beforeNextChunk: () => {
+      if (pausedQueues === 0) return undefined;
+      resumePromise ??= new Promise<void>((resolve) => {
+        resumeReading = resolve;
+      });
+      return resumePromise;
+    },
+  };
+
+  function onQueuePause(paused: boolean): void {
+    pausedQueues += paused ? 1 : -1;
+    if (pausedQueues === 0 && resumeReading !== undefined) {
+      const resume = resumeReading;
+      resumeReading = undefined;
+      resumePromise = undefined;
+      resume();
+    }
+  }
+
+  const logic = createMachine(options, stream);
+  const actor = createActor(logic, {
+    input: toMachineInput(resolved, options),
+    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+  }) as Actor<AnyActorLogic>;
+
+  let state: SseState = 'idle';
+  let context = actor.getSnapshot().context as SseMachineContext;
+  let lastError: SerializedSseError | undefined;
+  actor.subscribe({
+    next(snapshot) {
+      const next = snapshot.context as SseMachineContext;
+      const nextState = flattenState(snapshot.value);
+      const previous = context;
+      context = next;
+      if (next.lastEventId !== previous.lastEventId) emit('cursor', next.lastEventId);
+      if (next.lastError !== lastError && next.lastError !== undefined) {
+        lastError = next.lastError;
+        emit('error', liveError(next.lastError));
+      }
+      if (nextState !== state) {
+        state = nextState;
+        metrics.recordState(nextState, next.attempt);
+        emit('state', nextState);
+        if (nextState === 'connected' && lastOpen !== undefined) {
+          emit('open', {
+            url: lastOpen.url,
+            status: lastOpen.status,
+            headers: lastOpen.headers,
+            attempt: lastOpen.attempt,
+          } satisfies SseOpenInfo);
+        }
+        if (nextState === 'closed' || nextState === 'failed') finishIterators(nextState);
+        if (nextState === 'closed') detachSignal();
+      }
+    },
+    error() {
+      // The machine's own actions do not throw; nothing to report beyond the state.
+    },
+  });
+  actor.start();
+
+  function liveError(serialized: SerializedSseError): SseError {
+    const live = lastLiveError;
+    if (
+      live !== undefined &&
+      live.code === serialized.code &&
+      live.message === serialized.message &&
+      live.attempt === serialized.attempt
+    ) {
+      return live;
+    }
+    return SseError.from(serialized);
+  }
+
+  function finishIterators(final: 'closed' | 'failed'): void {
+    for (const queue of iterators) {
+      queue.finish(final === 'failed' && lastError !== undefined ? liveError(lastError) : undefined);
+    }
+  }
+
+  const onAbort = (): void => client.close();
+  function detachSignal(): void {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+
+  const client: SseClient = {
+    on(type: string, listener: AnyListener): () => void {
+      if (typeof listener !== 'function') throw new TypeError('sse-machine: a listener must be a function');
+      const next = new Map(listeners);
+      next.set(type, [...(listeners.get(type) ?? []), listener]);
+      listeners = next;
+      return () => {
+        const list = listeners.get(type);
+        if (list === undefined || !list.includes(listener)) return;
+        const without = new Map(listeners);
+        const remaining = list.filter((candidate) => candidate !== listener);
+        if (remaining.length === 0) without.delete(type);
+        else without.set(type, remaining);
+        listeners = without;
+      };
+    },
+    events(types, iteratorOptions = {}) {
+      const bufferSize = iteratorOptions.bufferSize ?? 1024;
+      if (!(Number.isInteger(bufferSize) && bufferSize > 0)) {
+        throw new TypeError(
+          `sse-machine: bufferSize must be a positive whole number, got ${String(bufferSize)}`,
+        );
+      }
+      const queue = new EventQueue(
+        types === undefined || types.length === 0 ? undefined : new Set(types),
+        bufferSize,
+        iteratorOptions.overflow ?? 'pause',
+        onQueuePause,
+        () => {
+          iterators.delete(queue);
+          client.close();
+        },
+      );
+      if (state === 'closed' || state === 'failed') {
+        queue.finish(state === 'failed' && lastError !== undefined ? liveError(lastError) : undefined);
+      } else {
+        iterators.add(queue);
+      }
+      return queue;
+    },
+    connect() {
+      if (state === 'idle' || state === 'failed') actor.send({ type: 'CONNECT' });
+    },
+    close() {
+      if (closing) return;
+      closing = true;
+      actor.send({ type: 'CLOSE' });
+      actor.stop();
+      // Readers paused on a full iterator must not hold the attempt open.
+      resumeReading?.();
+      detachSignal();
+    },
+    retry() {
+      if (state === 'reconnecting' || state === 'failed') actor.send({ type: 'RETRY' });
+    },
+    get state() {
+      return state;
+    },
+    get lastEventId() {
+      return context.lastEventId;
+    },
+    metrics() {
+      return metrics.snapshot(context.attempt, context.lastEventId, context.lastError);
+    },
+    actor,
+    [asyncDispose]() {
+      client.close();
+      return Promise.resolve();
+    },
+  };
+
+  if (options.signal !== undefined) {
+    if (options.signal.aborted) client.close();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+  }
+  if (options.autoConnect !== false && !closing) {
+    queueMicrotask(() => {
+      if (!closing) client.connect();
+    });
+  }
+  return client;
+}
+
+/** The buffer behind one `events()` iterator. */
+class EventQueue implements AsyncIterableIterator<SseEvent> {
+  private buffer: SseEvent[] = [];
+  private head = 0;
+  private waiter: ((result: IteratorResult<SseEvent>) => void) | undefined;
+  private failWaiter: ((error: unknown) => void) | undefined;
+  private done = false;
+  private failure: unknown;
+  private paused = false;
+
+  constructor(
+    private readonly types: ReadonlySet<string> | undefined,
+    private readonly bufferSize: number,
+    private readonly overflow: 'pause' | 'error',
+    private readonly onPause: (paused: boolean) => void,
+    private readonly onReturn: () => void,
+  ) {}
+
+  push(event: SseEvent): void {
+    if (this.done || (this.types !== undefined && !this.types.has(event.type))) return;
+    if (this.waiter !== undefined) {
+      const resolve = this.waiter;
+      this.waiter = undefined;
+      this.failWaiter = undefined;
+      resolve({ value: event, done: false });
+      return;
+    }
+    this.buffer.push(event);
+    const size = this.buffer.length - this.head;
+    if (size >= this.bufferSize && !this.paused) {
+      if (this.overflow === 'error') {
+        this.finish(
+          new SseError(
+            'BUFFER_OVERFLOW',
+            `the events() consumer fell ${size} events behind (bufferSize ${this.bufferSize})`,
+          ),
+          true,
+        );
+        return;
+      }
+      this.paused = true;
+      this.onPause(true);
+    }
+  }
+
+  /** The client closed (no error) or failed (error): buffered events are still handed out first. */
+  finish(error?: unknown, discard = false): void {
+    if (this.done) return;
+    this.done = true;
+    this.failure = error;
+    if (discard) {
+      this.buffer = [];
+      this.head = 0;
+    }
+    this.unpause();
+    if (this.waiter !== undefined && this.head === this.buffer.length) {
+      const resolve = this.waiter;
+      const reject = this.failWaiter;
+      this.waiter = undefined;
+      this.failWaiter = undefined;
+      if (error !== undefined) {
+        this.failure = undefined;
+        reject?.(error);
+      } else resolve({ value: undefined, done: true });
+    }
+  }
+
+  private unpause(): void {
+    if (this.paused) {
+      this.paused = false;
+      this.onPause(false);
+    }
+  }
+
+  next(): Promise<IteratorResult<SseEvent>> {
+    if (this.head < this.buffer.length) {
+      const value = this.buffer[this.head] as SseEvent;
+      this.head++;
+      if (this.head === this.buffer.length) {
+        this.buffer = [];
+        this.head = 0;
+      } else if (this.head > 1024 && this.head * 2 > this.buffer.length) {
+        this.buffer = this.buffer.slice(this.head);
+        this.head = 0;
+      }
+      if (this.paused && this.buffer.length - this.head < this.bufferSize / 2) this.unpause();
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.done) {
+      if (this.failure !== undefined) {
+        const error = this.failure;
+        this.failure = undefined;
+        return Promise.reject(error);
+      }
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve, reject) => {
+      this.waiter = resolve;
+      this.failWaiter = reject;
+    });
+  }
+
+  return(): Promise<IteratorResult<SseEvent>> {
+    const wasDone = this.done;
+    this.finish(undefined, true);
+    this.failure = undefined;
+    if (!wasDone) this.onReturn();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<SseEvent> {
+    return this;
+  }
+}

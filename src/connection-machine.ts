@@ -1,0 +1,23 @@
+/**
+ * The connection statechart wired to a real transport: `sseMachine.provide({ actors: { stream } })`.
+ *
+ * @module
+ */
+import { sseMachine } from '../machines/connection.machine.js';
+import type { SseOptions } from './options.js';
+import { createStreamLogic } from './transport/create-stream-logic.js';
+import { createFetchTransport } from './transport/fetch.js';
+import type { HttpTransport, StreamOptions } from './transport/types.js';
+
+/**
+ * {@link sseMachine} with the given transport as its `stream` actor. `stream` options carry what
+ * cannot live in the machine's context: header functions, `shouldReconnect`, the data-plane sink.
+ */
+export function createConnectionMachine(transport: HttpTransport, stream: StreamOptions = {}) {
+  return sseMachine.provide({ actors: { stream: createStreamLogic(transport, stream) } });
+}
+
+/** @internal The transport an options object asks for, given the platform default. */
+export function pickTransport(options: SseOptions, platformDefault: () => HttpTransport): HttpTransport {
+  return options.fetch === undefined ? platformDefault() : createFetchTransport({ fetch: options.fetch });
+}

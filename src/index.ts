@@ -1,0 +1,50 @@
+/**
+ * Entry `sse-machine` (Node): the client, the machine wired to undici, the parser, the errors.
+ * Browsers get `browser.ts` through the `browser` export condition: the same API over `fetch`.
+ *
+ * @module
+ */
+import { createClient, type SseClient, type SseClientOptions } from './client.js';
+import { createConnectionMachine, pickTransport } from './connection-machine.js';
+import { createUndiciTransport } from './transport/undici.js';
+
+/**
+ * {@link sseMachine} wired to the undici transport. Events are emitted as `sse.event`
+ * (`actor.on('sse.event', ...)`).
+ *
+ * @example
+ * ```ts
+ * const actor = createActor(connectionMachine, { input: { url: 'https://example.com/events' } });
+ * actor.on('sse.event', ({ event }) => console.log(event.data));
+ * actor.start().send({ type: 'CONNECT' });
+ * ```
+ */
+export const connectionMachine = createConnectionMachine(createUndiciTransport());
+
+/**
+ * Connect to a Server-Sent Events stream. It connects at once (unless `autoConnect: false`),
+ * reconnects with backoff and `Last-Event-ID`, and detects dead connections.
+ *
+ * @example
+ * ```ts
+ * const client = createSseClient('https://example.com/events', { heartbeatTimeout: 30_000 });
+ * client.on('message', (event) => console.log(event.data));
+ * client.on('error', (error) => console.warn(error.code, error.message));
+ * ```
+ */
+export function createSseClient(url: string | URL, options: SseClientOptions = {}): SseClient {
+  return createClient(url, options, (opts, stream) =>
+    createConnectionMachine(
+      pickTransport(opts, () =>
+        createUndiciTransport({
+          ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
+          ...(opts.maxRedirects === undefined ? {} : { maxRedirects: opts.maxRedirects }),
+        }),
+      ),
+      stream,
+    ),
+  );
+}
+
+export * from './public-api.js';
+export { createUndiciTransport, type UndiciTransportOptions } from './transport/undici.js';
