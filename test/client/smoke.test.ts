@@ -15,7 +15,7 @@ afterEach(async () => {
 function nextOf<T>(client: SseClient, type: string, count = 1): Promise<T[]> {
   return new Promise((resolve) => {
     const seen: T[] = [];
-    const off = client.on(type, (value: never) => {
+    const off = client.on(type, (value: SseEvent) => {
       seen.push(value as T);
       if (seen.length === count) {
         off();
