@@ -7,6 +7,8 @@ export default defineConfig([
       browser: 'src/browser.ts',
       parser: 'src/parser/index.ts',
       machine: 'src/machine.ts',
+      eventsource: 'src/eventsource.ts',
+      testing: 'src/testing/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -15,5 +17,15 @@ export default defineConfig([
     target: 'es2022',
     platform: 'neutral',
     external: ['xstate', 'undici', /^node:/],
+  },
+  {
+    // The command line: ESM only, Node only, with a shebang.
+    entry: { cli: 'src/cli.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'es2022',
+    platform: 'node',
+    external: ['xstate', 'undici', /^node:/],
+    banner: { js: '#!/usr/bin/env node' },
   },
 ]);
