@@ -203,6 +203,10 @@ export function createEventStreamParser(
       endBlock();
       return;
     }
+    if (end - start + dataLength > maxEventSize) {
+      fail(`line exceeds maxEventSize (${maxEventSize})`);
+      return;
+    }
     const first = text.charCodeAt(start);
     if (first === COLON) {
       if (onComment !== undefined) {
@@ -262,7 +266,7 @@ export function createEventStreamParser(
         text.charCodeAt(position + 4) === COLON
       ) {
         const from = text.charCodeAt(position + 5) === SPACE ? position + 6 : position + 5;
-        if (lineEnd - from >= maxEventSize) {
+        if (lineEnd - position > maxEventSize) {
           fail(`event data exceeds maxEventSize (${maxEventSize})`);
           return position;
         }
@@ -403,7 +407,10 @@ export function createEventStreamParser(
     },
     end() {
       // A partial line and an unfinished block are discarded: the specification dispatches nothing.
+      // A limit breach stays in force until `reset()`.
+      const wasFailed = failed;
       resetStream();
+      failed = wasFailed;
     },
     reset(resetOptions) {
       if (resetOptions?.lastEventId !== undefined) committedLastEventId = resetOptions.lastEventId;
