@@ -51,3 +51,14 @@ export async function importBuilt(entry) {
   loadedFrom.set(entry, `${path.relative(root, outfile)} (esbuild of ${sources[entry]}: dist/ not built)`);
   return import(pathToFileURL(outfile).href);
 }
+
+/**
+ * Where {@link importBuilt} takes an entry from, without loading it (for reports written by a parent
+ * whose workers do the loading).
+ * @param {keyof typeof sources} entry
+ */
+export function builtSource(entry) {
+  const dist = path.join(root, 'dist', `${entry}.js`);
+  if (existsSync(dist)) return path.relative(root, dist);
+  return `esbuild bundle of ${sources[entry]} (dist/ not built)`;
+}
