@@ -47,4 +47,9 @@ export function createSseClient(url: string | URL, options: SseClientOptions = {
 }
 
 export * from './public-api.js';
-export { createUndiciTransport, type UndiciTransportOptions } from './transport/undici.js';
+export {
+  createUndiciTransport,
+  DEFAULT_AGENT_OPTIONS,
+  DEFAULT_MAX_REDIRECTS,
+  type UndiciTransportOptions,
+} from './transport/undici.js';
