@@ -61,10 +61,11 @@ export interface SseOptions {
   /** Redirects followed per attempt (undici transport). @defaultValue 20 */
   maxRedirects?: number;
   /**
-   * Consulted for every failure the stream reports: `false` stops (state `failed`), `true` keeps the
-   * default policy's wait, a number reconnects after that many ms.
+   * Consulted for every failure the stream reports: `false` stops (state `failed`), `true`
+   * reconnects (even after an error the default policy treats as final) with the policy's wait, a
+   * number reconnects after that many ms, `undefined` keeps the default policy.
    */
-  shouldReconnect?: (error: SseError) => boolean | number;
+  shouldReconnect?: (error: SseError) => boolean | number | undefined;
   /** undici `Dispatcher` (Node transport): a proxy agent, an HTTP/2 agent, a mock. */
   dispatcher?: unknown;
   /** Use this `fetch` (and the fetch transport) instead of undici. */

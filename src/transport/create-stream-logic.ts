@@ -73,12 +73,13 @@ function consult(
   retryable: boolean,
 ): { retryable: boolean; delay?: number } {
   if (options.shouldReconnect === undefined) return { retryable };
-  let verdict: boolean | number;
+  let verdict: boolean | number | undefined;
   try {
     verdict = options.shouldReconnect(error);
   } catch {
     return { retryable };
   }
+  if (verdict === undefined) return { retryable };
   if (verdict === false) return { retryable: false };
   if (typeof verdict === 'number' && Number.isFinite(verdict) && verdict >= 0) {
     return { retryable: true, delay: verdict };
