@@ -1,0 +1,123 @@
+/**
+ * Chaos: a server that replays a fixed sequence of events from `Last-Event-ID` and, on every
+ * connection, injects one fault chosen by a seeded PRNG. The client must deliver every event exactly
+ * once and in order, and report each fault as the right `SseError` code, in the order injected.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSseClient, type SseEvent } from '../../src/index.js';
+import { type ParkedRequest, type SseServer, startSseServer } from '../helpers/sse-server.js';
+
+const TOTAL = 2000;
+// Generous against a loaded CI machine: a healthy response or a trickled byte must never look dead.
+const TIMEOUT = 300;
+
+type Fault = 'reset' | 'stall' | 'trickle' | 'unavailable' | 'slow-headers' | 'clean-end';
+/** The error each fault must surface as; `undefined`: no error (the stream just continues or ends). */
+const EXPECTED_CODE: Record<Fault, string | undefined> = {
+  reset: 'NETWORK',
+  stall: 'HEARTBEAT_TIMEOUT',
+  trickle: undefined,
+  unavailable: 'HTTP_STATUS',
+  'slow-headers': 'CONNECT_TIMEOUT',
+  'clean-end': undefined,
+};
+const FAULTS = Object.keys(EXPECTED_CODE) as Fault[];
+
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function eventText(index: number): string {
+  // Multi-byte text and a multi-line payload, so partial writes split characters and lines.
+  return `id: ${index}\nevent: tick\ndata: ${index} ünïcødé ✓\ndata: line two\n\n`;
+}
+
+describe('chaos: random faults on every connection', () => {
+  let server: SseServer;
+  const injected: Fault[] = [];
+
+  beforeAll(async () => {
+    server = await startSseServer();
+    const random = mulberry32(0xc4a05);
+    server.route('/chaos', async (request: ParkedRequest) => {
+      const cursor = request.headers['last-event-id'];
+      const from = cursor === undefined ? 0 : Number(cursor) + 1;
+      // Enough faults to exercise each many times, then a clean run to the end.
+      const fault: Fault | 'finish' =
+        injected.length < 120 ? (FAULTS[Math.floor(random() * FAULTS.length)] as Fault) : 'finish';
+      if (fault !== 'finish') injected.push(fault);
+      if (fault === 'unavailable') {
+        request.respond(503, { 'retry-after': '0' }, 'busy');
+        return;
+      }
+      if (fault === 'slow-headers') return; // never answer: the client's connectTimeout fires
+      request.open();
+      const batch = fault === 'finish' ? TOTAL - from : 1 + Math.floor(random() * 40);
+      const body = Buffer.from(
+        Array.from({ length: Math.max(0, Math.min(batch, TOTAL - from)) }, (_, k) =>
+          eventText(from + k),
+        ).join(''),
+      );
+      if (fault === 'reset' || fault === 'stall') {
+        // Cut anywhere: mid-line, mid-UTF-8 sequence, between an event's lines.
+        const cut = Math.floor(random() * body.length);
+        await request.write(body.subarray(0, cut)).catch(() => undefined);
+        if (fault === 'reset') request.destroy();
+        return; // stall: keep the socket open and silent
+      }
+      if (fault === 'trickle') {
+        const slow = Math.min(body.length, 64);
+        for (let i = 0; i < slow; i++) await request.write(body.subarray(i, i + 1)).catch(() => undefined);
+        await request.write(body.subarray(slow)).catch(() => undefined);
+      } else {
+        await request.write(body).catch(() => undefined);
+      }
+      await request.end().catch(() => undefined);
+    });
+  });
+
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('delivers 2000 events exactly once, in order, and reports every fault with its code', async () => {
+    const client = createSseClient(server.url('/chaos'), {
+      heartbeatTimeout: TIMEOUT,
+      connectTimeout: TIMEOUT,
+      reconnect: { strategy: 'immediate', jitter: 0 },
+      reconnectOnEnd: 'always',
+    });
+    const received: number[] = [];
+    const codes: string[] = [];
+    client.on('error', (error) => codes.push(error.code));
+    const done = new Promise<void>((resolve) => {
+      client.on('tick', (event: SseEvent) => {
+        expect(event.data).toBe(`${event.lastEventId} ünïcødé ✓\nline two`);
+        received.push(Number(event.lastEventId));
+        if (received.length === TOTAL) resolve();
+      });
+    });
+    await done;
+    client.close();
+
+    const lost = TOTAL - new Set(received).size;
+    const duplicated = received.length - new Set(received).size;
+    const reordered = received.filter(
+      (value, index) => index > 0 && value < (received[index - 1] as number),
+    ).length;
+    const expectedCodes = injected.map((fault) => EXPECTED_CODE[fault]).filter((code) => code !== undefined);
+    console.log(
+      `chaos: ${injected.length} faults (${FAULTS.map((f) => `${f} ${injected.filter((x) => x === f).length}`).join(', ')}); ` +
+        `${received.length} events, lost ${lost}, duplicated ${duplicated}, reordered ${reordered}`,
+    );
+    expect({ lost, duplicated, reordered }).toEqual({ lost: 0, duplicated: 0, reordered: 0 });
+    expect(received).toEqual(Array.from({ length: TOTAL }, (_, i) => i));
+    expect(codes).toEqual(expectedCodes);
+  }, 60_000);
+});
