@@ -297,7 +297,9 @@ export function createClient(
     close() {
       if (closing) return;
       closing = true;
-      actor.send({ type: 'CLOSE' });
+      // After a final state (the server ended a 'never' stream) the actor is done; sending to it
+      // would make XState print a warning, and the library never prints.
+      if (actor.getSnapshot().status === 'active') actor.send({ type: 'CLOSE' });
       actor.stop();
       // Readers paused on a full iterator must not hold the attempt open.
       resumeReading?.();
