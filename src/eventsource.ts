@@ -1,7 +1,429 @@
 /**
- * Entry `sse-machine/eventsource`: a WHATWG-compatible `EventSource` over the client.
- * (Placeholder until the facade lands.)
+ * Entry `sse-machine/eventsource`: a WHATWG-compatible `EventSource` (HTML §9.2) over the client,
+ * so code written for the browser API, or for the `eventsource` npm package, switches by changing
+ * one import and gains the client's reconnection policy, heartbeat detection and typed errors.
  *
+ * This entry is for Node (and other server runtimes): it is wired to the undici transport. Browsers
+ * have a native `EventSource`; use it there, or `createSseClient` from `sse-machine` (fetch).
+ *
+ * Differences from a browser's `EventSource`, all deliberate:
+ * - A 5xx, 408 or 429 response reconnects (readyState CONNECTING, then `error`) instead of failing;
+ *   the backoff is exponential with jitter, and a server's `retry:` replaces its base.
+ *   `reconnect: { strategy: 'fixed', initialDelay: 3000 }` gives the browsers' fixed wait.
+ * - A stream that sends no bytes for `heartbeatTimeout` (45 s by default; 0 disables) is dropped and
+ *   reconnected, like a network error.
+ * - `withCredentials` is recorded but has no effect: there are no ambient cookies on a server. Send
+ *   credentials with `headers`.
+ * - A URL with a scheme other than http: or https: throws the same `SyntaxError` as an unparsable one.
+ * - An exception thrown by a listener never reaches the host (Node's `EventTarget` would rethrow it
+ *   as an uncaught exception): it is reported as an `SseError` with code `LISTENER` on
+ *   `eventSource.client.on('error', ...)`, and dispatch goes on.
+ *
+ * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  * @module
  */
-export class EventSource {}
+import type { SseClient, SseClientOptions, SseOpenInfo } from './client.js';
+import { isSseError, type SseError } from './errors.js';
+import { createSseClient } from './index.js';
+import type { SseEvent } from './parser/types.js';
+
+/** `readyState` values, as the constants of the specification name them. */
+type ReadyState = 0 | 1 | 2;
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 2;
+
+/**
+ * The init dictionary of {@link EventSource}: `withCredentials` plus every connection option of the
+ * client (`headers`, `reconnect`, `heartbeatTimeout`, `lastEventId`, `dispatcher`, ...).
+ */
+export interface EventSourceInit extends Omit<SseClientOptions, 'autoConnect' | 'events'> {
+  /** Recorded for compatibility (see the module notes): it changes nothing on a server. @defaultValue false */
+  withCredentials?: boolean;
+}
+
+/** What the `error` events of an {@link EventSource} carry besides the DOM fields. */
+export interface EventSourceErrorEventInit extends EventInit {
+  error?: SseError | undefined;
+}
+
+/**
+ * The `error` event of an {@link EventSource}: a plain `Event` for DOM code, with the failure attached
+ * for code that wants it. `message` and `code` (the HTTP status) match the `eventsource` package.
+ */
+export class EventSourceErrorEvent extends Event {
+  /** The failure, when there was one (a clean end of stream has none). */
+  readonly error: SseError | undefined;
+  /** The failure's message. */
+  readonly message: string | undefined;
+  /** The HTTP status of the response that failed, if any (as the `eventsource` package reports it). */
+  readonly code: number | undefined;
+
+  constructor(type: string, init: EventSourceErrorEventInit = {}) {
+    super(type, init);
+    this.error = init.error;
+    this.message = init.error?.message;
+    this.code = init.error?.status;
+  }
+}
+
+export { EventSourceErrorEvent as ErrorEvent };
+
+/** The events an {@link EventSource} dispatches by itself. Named SSE events are `MessageEvent`s too. */
+export interface EventSourceEventMap {
+  open: Event;
+  message: MessageEvent<string>;
+  error: EventSourceErrorEvent | MessageEvent<string>;
+}
+
+/** An `on<type>` attribute handler. */
+export type EventSourceHandler<E extends Event> = ((this: EventSource, event: E) => unknown) | null;
+
+type Listener = EventListenerOrEventListenerObject;
+
+/** One `on<type>` attribute: the DOM keeps one listener in place and swaps the callback inside it. */
+interface HandlerSlot {
+  callback: (this: EventSource, event: Event) => unknown;
+  readonly listener: (event: Event) => void;
+}
+
+/** A listener's exception, caught during a dispatch this class started. */
+interface CaughtError {
+  readonly error: unknown;
+}
+
+// Base URL for relative URLs, as the client resolves them (a page's location where one exists).
+function baseUrl(): string | undefined {
+  return (globalThis as { location?: { href?: string } }).location?.href;
+}
+
+function isSseEvent(value: unknown): value is SseEvent {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !isSseError(value) &&
+    typeof (value as SseEvent).data === 'string' &&
+    typeof (value as SseEvent).type === 'string'
+  );
+}
+
+/**
+ * A WHATWG `EventSource` over `createSseClient`: `readyState`, `onopen`/`onmessage`/`onerror`,
+ * `addEventListener`, `close()`, `MessageEvent`s with `data`, `origin` and `lastEventId`.
+ *
+ * @example
+ * ```ts
+ * import { EventSource } from 'sse-machine/eventsource';
+ *
+ * const source = new EventSource('https://example.com/events', { headers: { authorization: 'Bearer x' } });
+ * source.onmessage = (event) => console.log(event.data, event.lastEventId);
+ * source.addEventListener('update', (event) => console.log('update', event.data));
+ * source.onerror = () => {
+ *   if (source.readyState === EventSource.CLOSED) console.log('gave up');
+ * };
+ * ```
+ */
+export class EventSource extends EventTarget {
+  /** The connection has not been established yet, or is being re-established. */
+  static readonly CONNECTING = CONNECTING;
+  /** The connection is open and dispatching events. */
+  static readonly OPEN = OPEN;
+  /** The connection failed for good, or `close()` was called. */
+  static readonly CLOSED = CLOSED;
+
+  declare readonly CONNECTING: 0;
+  declare readonly OPEN: 1;
+  declare readonly CLOSED: 2;
+
+  readonly #url: string;
+  readonly #withCredentials: boolean;
+  readonly #client: SseClient;
+  #readyState: ReadyState = CONNECTING;
+  #origin: string;
+  /** The error to attach to the next `error` event (the client reports it just before the state). */
+  #pendingError: SseError | undefined;
+  readonly #handlers = new Map<string, HandlerSlot>();
+  /** Types the client already forwards to this target. */
+  readonly #forwarded = new Set<string>();
+  /** Wrapped listeners, one per (listener, capture, type), so EventTarget's de-duplication still holds. */
+  readonly #wrappers = new WeakMap<object, Map<string, EventListener>>();
+  #caught: CaughtError | undefined;
+  #dispatching = false;
+
+  /**
+   * Connect to `url` at once (in a microtask, so listeners added in the same tick see every event).
+   *
+   * @throws `DOMException` `SyntaxError` when `url` does not parse as an http(s) URL, as browsers do.
+   * @throws `TypeError` for an invalid option.
+   */
+  constructor(url: string | URL, init: EventSourceInit = {}) {
+    super();
+    let parsed: URL;
+    try {
+      parsed = new URL(String(url), baseUrl());
+    } catch {
+      throw new DOMException(`The URL ${JSON.stringify(String(url))} is invalid.`, 'SyntaxError');
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new DOMException(
+        `The URL scheme ${JSON.stringify(parsed.protocol)} is not supported: use http: or https:.`,
+        'SyntaxError',
+      );
+    }
+    const { withCredentials, ...options } = init;
+    this.#url = parsed.href;
+    this.#origin = parsed.origin;
+    this.#withCredentials = Boolean(withCredentials);
+    this.#client = createSseClient(parsed, options);
+    // 'open' and 'error' are both the client's own channels and possible SSE event names: the
+    // handlers tell them apart by the value.
+    this.#client.on('error', (value: unknown) => this.#onClientError(value));
+    this.#client.on('state', (value: unknown) => this.#onClientState(value));
+    this.#client.on('open', (value: unknown) => this.#onClientOpen(value));
+    this.#forwarded.add('error').add('open').add('state');
+  }
+
+  /** The URL of the stream, resolved (the original one, not where redirects led). */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** Whether the source was created with `withCredentials: true` (no effect on a server). */
+  get withCredentials(): boolean {
+    return this.#withCredentials;
+  }
+
+  /** {@link EventSource.CONNECTING}, {@link EventSource.OPEN} or {@link EventSource.CLOSED}. */
+  get readyState(): ReadyState {
+    return this.#readyState;
+  }
+
+  /**
+   * The client behind this source (not part of the standard): `metrics()`, `state`, `lastEventId`,
+   * the XState `actor`, and `on('error')` for every `SseError`, including `LISTENER` reports.
+   */
+  get client(): SseClient {
+    return this.#client;
+  }
+
+  /** Called for `open` events; setting replaces, `null` removes (DOM attribute semantics). */
+  get onopen(): EventSourceHandler<Event> {
+    return this.#handler('open');
+  }
+  set onopen(handler: EventSourceHandler<Event>) {
+    this.#setHandler('open', handler);
+  }
+
+  /** Called for `message` events (events without an `event:` field). */
+  get onmessage(): EventSourceHandler<MessageEvent<string>> {
+    return this.#handler('message');
+  }
+  set onmessage(handler: EventSourceHandler<MessageEvent<string>>) {
+    this.#setHandler('message', handler);
+  }
+
+  /** Called for `error` events: a reconnect (readyState CONNECTING) or a failure (CLOSED). */
+  get onerror(): EventSourceHandler<EventSourceErrorEvent> {
+    return this.#handler('error');
+  }
+  set onerror(handler: EventSourceHandler<EventSourceErrorEvent>) {
+    this.#setHandler('error', handler);
+  }
+
+  /** Abort the connection and any reconnection for good; no event is dispatched after it. */
+  close(): void {
+    this.#readyState = CLOSED;
+    this.#client.close();
+  }
+
+  override addEventListener<K extends keyof EventSourceEventMap>(
+    type: K,
+    listener: ((this: EventSource, event: EventSourceEventMap[K]) => unknown) | EventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: ((this: EventSource, event: MessageEvent<string>) => unknown) | EventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: Listener | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    if (listener === null || listener === undefined) return;
+    const key = `${captureOf(options)}:${type}`;
+    let byKey = this.#wrappers.get(listener);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.#wrappers.set(listener, byKey);
+    }
+    let wrapper = byKey.get(key);
+    if (wrapper === undefined) {
+      wrapper = (event: Event) => this.#invoke(listener, event);
+      byKey.set(key, wrapper);
+    }
+    this.#forward(String(type));
+    super.addEventListener(type, wrapper, options);
+  }
+
+  override removeEventListener<K extends keyof EventSourceEventMap>(
+    type: K,
+    listener: ((this: EventSource, event: EventSourceEventMap[K]) => unknown) | EventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: ((this: EventSource, event: MessageEvent<string>) => unknown) | EventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: Listener | null,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    if (listener === null || listener === undefined) return;
+    const wrapper = this.#wrappers.get(listener)?.get(`${captureOf(options)}:${type}`);
+    if (wrapper !== undefined) super.removeEventListener(type, wrapper, options);
+  }
+
+  #invoke(listener: Listener, event: Event): void {
+    try {
+      if (typeof listener === 'function') listener.call(this, event);
+      else listener.handleEvent(event);
+    } catch (error) {
+      // Keep the first one for the client to report; later listeners still run, as in the DOM.
+      if (this.#dispatching) this.#caught ??= { error };
+    }
+  }
+
+  /**
+   * Dispatch an event this source produced. A listener's exception is rethrown once every listener
+   * ran, into the client's callback, which reports it as `LISTENER`.
+   */
+  #fire(event: Event): void {
+    const outer = this.#dispatching;
+    this.#dispatching = true;
+    try {
+      this.dispatchEvent(event);
+    } finally {
+      this.#dispatching = outer;
+    }
+    const caught = this.#caught;
+    if (caught !== undefined && !outer) {
+      this.#caught = undefined;
+      throw caught.error;
+    }
+  }
+
+  #handler<E extends Event>(type: string): EventSourceHandler<E> {
+    return (this.#handlers.get(type)?.callback as EventSourceHandler<E> | undefined) ?? null;
+  }
+
+  // HTML "event handler attributes": the first non-null value adds a listener at the end of the list;
+  // later values replace the callback in place; null removes the listener.
+  #setHandler(type: string, handler: unknown): void {
+    const slot = this.#handlers.get(type);
+    if (typeof handler !== 'function') {
+      if (slot !== undefined) {
+        this.#handlers.delete(type);
+        this.removeEventListener(type, slot.listener);
+      }
+      return;
+    }
+    const callback = handler as HandlerSlot['callback'];
+    if (slot !== undefined) {
+      slot.callback = callback;
+      return;
+    }
+    const created: HandlerSlot = {
+      callback,
+      listener: (event: Event) => {
+        created.callback.call(this, event);
+      },
+    };
+    this.#handlers.set(type, created);
+    this.addEventListener(type, created.listener);
+  }
+
+  /** Ask the client for SSE events of `type`; types nobody listens to are never forwarded. */
+  #forward(type: string): void {
+    if (this.#forwarded.has(type)) return;
+    this.#forwarded.add(type);
+    this.#client.on(type, (value: unknown) => {
+      if (isSseEvent(value)) this.#dispatchMessage(value);
+    });
+  }
+
+  #dispatchMessage(event: SseEvent): void {
+    // HTML §9.2.6 "dispatch the event": nothing after close(), even from the same chunk.
+    if (this.#readyState === CLOSED) return;
+    this.#fire(
+      new MessageEvent(event.type, {
+        data: event.data,
+        origin: this.#origin,
+        lastEventId: event.lastEventId,
+      }),
+    );
+  }
+
+  #onClientError(value: unknown): void {
+    if (isSseEvent(value)) {
+      this.#dispatchMessage(value);
+      return;
+    }
+    // LISTENER reports are about user code, not the connection: they stay on the client's channel.
+    if (isSseError(value) && value.code !== 'LISTENER') this.#pendingError = value;
+  }
+
+  #onClientOpen(value: unknown): void {
+    if (isSseEvent(value)) {
+      this.#dispatchMessage(value);
+      return;
+    }
+    if (this.#readyState === CLOSED) return;
+    // HTML §9.2.3 "announce the connection": readyState first, then the event.
+    this.#origin = new URL((value as SseOpenInfo).url).origin;
+    this.#readyState = OPEN;
+    this.#fire(new Event('open'));
+  }
+
+  #onClientState(value: unknown): void {
+    if (isSseEvent(value)) {
+      this.#dispatchMessage(value);
+      return;
+    }
+    if (this.#readyState === CLOSED) return;
+    if (value === 'reconnecting') {
+      // "Reestablish the connection": CONNECTING, then `error`, then the wait.
+      this.#readyState = CONNECTING;
+      this.#fireError();
+    } else if (value === 'failed') {
+      // "Fail the connection": CLOSED, then `error`. Nothing can restart an EventSource.
+      this.#readyState = CLOSED;
+      this.#client.close();
+      this.#fireError();
+    } else if (value === 'closed') {
+      this.#readyState = CLOSED;
+    }
+  }
+
+  #fireError(): void {
+    const error = this.#pendingError;
+    this.#pendingError = undefined;
+    this.#fire(new EventSourceErrorEvent('error', { error }));
+  }
+}
+
+for (const [name, value] of [
+  ['CONNECTING', CONNECTING],
+  ['OPEN', OPEN],
+  ['CLOSED', CLOSED],
+] as const) {
+  // WebIDL constants live on the interface object and its prototype, read-only and enumerable.
+  Object.defineProperty(EventSource.prototype, name, { value, enumerable: true });
+}
+
+function captureOf(options: boolean | EventListenerOptions | undefined): boolean {
+  return typeof options === 'boolean' ? options : Boolean(options?.capture);
+}

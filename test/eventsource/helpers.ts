@@ -1,0 +1,38 @@
+/**
+ * Shared pieces of the EventSource suites: waiting for a DOM event, and closing every source a test
+ * created.
+ *
+ * @module
+ */
+import { afterEach } from 'vitest';
+import { EventSource, type EventSourceInit } from '../../src/eventsource.js';
+
+/** Fast, deterministic reconnection for tests (no jitter, a few ms). */
+export const FAST: EventSourceInit = { reconnect: { initialDelay: 5, jitter: 0 } };
+
+const open: EventSource[] = [];
+
+/** Create a source that is closed after the test. */
+export function source(url: string | URL, init: EventSourceInit = FAST): EventSource {
+  const created = new EventSource(url, init);
+  open.push(created);
+  return created;
+}
+
+afterEach(() => {
+  for (const created of open.splice(0)) created.close();
+});
+
+/** The next event of `type` on `target`, with the readyState it was dispatched in. */
+export function next<E extends Event = MessageEvent<string>>(
+  target: EventSource,
+  type: string,
+): Promise<{ event: E; readyState: number }> {
+  return new Promise((resolve) => {
+    target.addEventListener(
+      type,
+      (event: Event) => resolve({ event: event as E, readyState: target.readyState }),
+      { once: true },
+    );
+  });
+}
