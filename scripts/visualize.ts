@@ -1,0 +1,26 @@
+/**
+ * `npm run visualize`: regenerate visualizations/connection.{mmd,dot,svg,json} from `sseMachine`.
+ * `npm run visualize -- --check` writes nothing and exits 1 when a committed file is stale.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { sseMachine } from '../machines/connection.machine.js';
+import { generateVisualizations } from '../src/visualize/index.js';
+
+const directory = fileURLToPath(new URL('../visualizations/', import.meta.url));
+const check = process.argv.includes('--check');
+const files = await generateVisualizations(sseMachine, 'connection');
+let stale = 0;
+for (const [file, text] of Object.entries(files)) {
+  const path = `${directory}${file}`;
+  const current = await readFile(path, 'utf8').catch(() => undefined);
+  if (current === text) continue;
+  stale++;
+  if (check) console.error(`stale: visualizations/${file} (run npm run visualize)`);
+  else {
+    await writeFile(path, text);
+    console.log(`wrote visualizations/${file}`);
+  }
+}
+if (check && stale > 0) process.exitCode = 1;
+if (stale === 0) console.log('visualizations are up to date');
