@@ -1,0 +1,142 @@
+/**
+ * `sse-machine tail <url>`: events to stdout, connection status to stderr, an exit code that says
+ * how it ended (0 closed normally, 1 failed).
+ *
+ * @module
+ */
+import { once } from 'node:events';
+import type { SseMachineContext } from '../../machines/connection.machine.js';
+import { isSseError, type SseError } from '../errors.js';
+import { createSseClient } from '../index.js';
+import type { SseEvent } from '../parser/types.js';
+import { type TailCommand, UsageError } from './args.js';
+import {
+  formatEvent,
+  formatEventJson,
+  formatMs,
+  formatStatusLine,
+  formatSummary,
+  type OutputStream,
+  painter,
+  timestamp,
+} from './format.js';
+import { StatusLine } from './status-line.js';
+import { openTrace, type TraceWriter } from './trace.js';
+
+/** Where tail writes, and how it learns about Ctrl-C. Tests and the real process both fit. */
+export interface TailIo {
+  readonly stdout: OutputStream & { once?(event: 'drain', listener: () => void): unknown };
+  readonly stderr: OutputStream;
+  readonly env: NodeJS.ProcessEnv;
+  /** Call `handler` on SIGINT/SIGTERM; returns a function that stops listening. */
+  onInterrupt(handler: () => void): () => void;
+}
+
+/** Exit codes of the CLI, as documented in `--help`. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Describe an error on one line: code, message, HTTP status. */
+export function describeError(error: SseError): string {
+  const status = error.status === undefined ? '' : ` (status ${error.status})`;
+  const cause = typeof error.cause === 'string' ? ` (${error.cause})` : '';
+  return `${error.code}: ${error.message}${status}${cause}`;
+}
+
+/** Run `tail` until the stream ends, fails, `--count` or `--timeout` is reached, or Ctrl-C. */
+export async function runTail(command: TailCommand, io: TailIo): Promise<number> {
+  const err = painter(io.stderr, io.env);
+  const out = painter(io.stdout, io.env);
+  let trace: TraceWriter | undefined;
+  if (command.trace !== undefined) trace = openTrace(command.trace);
+
+  let client: ReturnType<typeof createSseClient>;
+  try {
+    client = createSseClient(command.url, {
+      ...command.options,
+      ...(trace === undefined ? {} : { inspect: trace.inspect }),
+    });
+  } catch (error) {
+    trace?.close();
+    // Options the library rejects are mistakes on the command line.
+    if (error instanceof TypeError) throw new UsageError(error.message.replace(/^sse-machine: /, ''));
+    throw error;
+  }
+  const status = new StatusLine(io.stderr, io.stderr.isTTY === true && !command.quiet, () =>
+    formatStatusLine(client.state, client.metrics()),
+  );
+  // Once the outcome is known, the closing transitions are noise: the summary says what happened.
+  let finished = false;
+  const log = (text: string): void => {
+    if (command.quiet || finished) return;
+    status.clear();
+    io.stderr.write(`${err('dim', timestamp())} ${text}\n`);
+    status.draw();
+  };
+
+  client.on('state', (state) => {
+    const context = client.actor.getSnapshot().context as SseMachineContext;
+    if (state === 'connecting') log(`connecting to ${command.url} (attempt ${context.attempt})`);
+    else if (state === 'reconnecting') {
+      log(
+        err('yellow', `reconnecting in ${formatMs(context.nextDelay)} (attempt ${context.attempt + 1} next)`),
+      );
+    } else if (state !== 'connected') log(`state ${state}`);
+  });
+  client.on('open', (open) => log(err('green', `connected: ${open.status} (attempt ${open.attempt})`)));
+  client.on('error', (error) => log(err('red', `error ${describeError(error)}`)));
+
+  let interrupted = false;
+  let timedOut = false;
+  const stopInterrupt = io.onInterrupt(() => {
+    interrupted = true;
+    client.close();
+  });
+  const timer =
+    command.timeout === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          client.close();
+        }, command.timeout);
+
+  status.start();
+  // TTY stdout and stderr share a screen: an event line must not land on the status line.
+  const sharesScreen = io.stdout.isTTY === true && io.stderr.isTTY === true;
+  let received = 0;
+  let failure: unknown;
+  try {
+    for await (const event of client.events()) {
+      if (sharesScreen) status.clear();
+      const line = command.json ? formatEventJson(event) : formatEvent(event as SseEvent, out);
+      // Respect a slow reader downstream (a pipe into `less`): the iterator pauses the socket meanwhile.
+      if (!io.stdout.write(line) && io.stdout.once !== undefined) {
+        await once(io.stdout as unknown as NodeJS.EventEmitter, 'drain');
+      }
+      received++;
+      if (command.count !== undefined && received >= command.count) break;
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    finished = true;
+    if (timer !== undefined) clearTimeout(timer);
+    stopInterrupt();
+    client.close();
+    status.stop();
+    trace?.close();
+  }
+
+  if (interrupted || !command.quiet) io.stderr.write(formatSummary(client.metrics()));
+  if (failure !== undefined) {
+    const text = isSseError(failure) ? describeError(failure) : String(failure);
+    io.stderr.write(`${err('red', 'sse-machine: failed:')} ${text}\n`);
+    return EXIT.failed;
+  }
+  if (timedOut && command.count !== undefined && received < command.count) {
+    io.stderr.write(
+      `sse-machine: timeout after ${formatMs(command.timeout ?? 0)}: ${received} of ${command.count} events\n`,
+    );
+    return EXIT.failed;
+  }
+  return EXIT.ok;
+}
