@@ -1,0 +1,121 @@
+/**
+ * `events()` with `overflow: 'pause'` against a server that writes 100 MB as fast as the socket lets
+ * it: while the consumer is paused the client must stop reading, so TCP pushes back on the server
+ * (its writes stall) and the client's memory stays bounded; once the consumer reads, everything arrives.
+ */
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createSseClient, type SseClient } from '../../src/index.js';
+import { type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { stateReached } from './helpers.js';
+
+// A real gc() makes the heap figures mean something (vitest's fork does not pass --expose-gc).
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const MiB = 1024 * 1024;
+const TOTAL = 100 * MiB;
+const EVENT = Buffer.from(`data: ${'x'.repeat(1016)}\n\n`);
+const EVENTS_PER_CHUNK = 64;
+const CHUNK = Buffer.concat(Array.from({ length: EVENTS_PER_CHUNK }, () => EVENT));
+const CHUNKS = TOTAL / CHUNK.length;
+
+let server: SseServer;
+let client: SseClient | undefined;
+beforeEach(async () => {
+  server = await startSseServer();
+});
+afterEach(async () => {
+  client?.close();
+  await server.close();
+});
+
+/** Writes CHUNKS copies of CHUNK, honouring `drain`, then ends; observable from the test. */
+class Pump {
+  written = 0;
+  drainPending = false;
+  private firstBlock: (() => void) | undefined;
+  /** Resolves the first time a write returns false. */
+  readonly blocked = new Promise<void>((resolve) => {
+    this.firstBlock = resolve;
+  });
+  readonly done: Promise<void>;
+
+  constructor(private readonly res: ServerResponse) {
+    this.done = this.run();
+  }
+
+  private async run(): Promise<void> {
+    for (let i = 0; i < CHUNKS; i++) {
+      const accepted = this.res.write(CHUNK);
+      this.written += CHUNK.length;
+      if (!accepted) {
+        this.drainPending = true;
+        this.firstBlock?.();
+        await once(this.res, 'drain');
+        this.drainPending = false;
+      }
+    }
+    await new Promise<void>((resolve) => this.res.end(resolve));
+  }
+}
+
+function usedMemory(): number {
+  gc();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
+
+/**
+ * Resolves once the server has written nothing for one whole window while blocked on `drain`.
+ * Proving that writes have *stopped* takes an observation window of real time: this is not a sleep
+ * standing in for an event, and a correct client passes at the first quiet window.
+ */
+async function stalled(pump: Pump, windowMs = 250, maxWindows = 20): Promise<void> {
+  await pump.blocked;
+  for (let i = 0; i < maxWindows; i++) {
+    const before = pump.written;
+    await new Promise<void>((resolve) => setTimeout(resolve, windowMs));
+    if (pump.written === before && pump.drainPending) return;
+    if (pump.written === TOTAL) return;
+  }
+}
+
+it("overflow 'pause': a paused consumer stalls a 100 MB writer with bounded client memory, then gets every event", async () => {
+  const baseline = usedMemory();
+  client = createSseClient(server.url('/big'), { reconnectOnEnd: 'never', heartbeatTimeout: 0 });
+  const iterator = client.events(undefined, { bufferSize: 256, overflow: 'pause' });
+  const request = await server.nextRequest('/big');
+  request.open();
+  await stateReached(client, 'connected');
+  const pump = new Pump(request.res);
+
+  // Phase 1: nobody reads the iterator.
+  await stalled(pump);
+  expect(pump.written).toBeLessThan(TOTAL);
+  expect(pump.drainPending).toBe(true);
+  const received = client.metrics().bytesReceived;
+  // undici and the stream core hold a little; the rest waits in kernel buffers or was never written.
+  expect(received).toBeLessThan(16 * MiB);
+  const growth = usedMemory() - baseline;
+  // What the kernel, undici and one buffer of events hold: a few MB, nowhere near 100 MB.
+  expect(growth).toBeLessThan(20 * MiB);
+  expect(client.state).toBe('connected');
+
+  // Phase 2: read everything; the stream ends and (reconnectOnEnd 'never') the iteration ends.
+  let count = 0;
+  let bytes = 0;
+  for await (const event of iterator) {
+    count++;
+    bytes += event.data.length;
+  }
+  await pump.done;
+  expect(pump.written).toBe(TOTAL);
+  expect(count).toBe(CHUNKS * EVENTS_PER_CHUNK);
+  expect(bytes).toBe(count * 1016);
+  expect(client.metrics().bytesReceived).toBe(TOTAL);
+  expect(client.state).toBe('closed');
+}, 15_000);
