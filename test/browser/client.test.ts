@@ -33,6 +33,8 @@ beforeAll(async () => {
   bundle = result.outputFiles[0]?.text ?? '';
   bundleInputs = Object.keys(result.metafile.inputs);
   [browser, server] = await Promise.all([launchChromium(), startSseServer()]);
+  // Chromium asks for a favicon; answered, it does not sit parked on the server until the end.
+  server.route('/favicon.ico', (request) => request.respond(404));
   server.route('/', (request) =>
     request.respond(
       200,

@@ -66,6 +66,8 @@ let served = 0;
 
 beforeAll(async () => {
   [browser, server] = await Promise.all([launchChromium(), startSseServer()]);
+  // Chromium asks for a favicon; answered, it does not sit parked on the server until the end.
+  server.route('/favicon.ico', (request) => request.respond(404));
   server.route('/', (request) =>
     request.respond(
       200,
