@@ -300,7 +300,12 @@ export function createClient(
       // After a final state (the server ended a 'never' stream) the actor is done; sending to it
       // would make XState print a warning, and the library never prints.
       if (actor.getSnapshot().status === 'active') actor.send({ type: 'CLOSE' });
-      actor.stop();
+      // Called from a listener (an `open` or `state` listener) the actor is still handling the
+      // previous event, so CLOSE is only queued: stopping now would drop it and the state would never
+      // read 'closed'. The final state stops the actor and its stream once CLOSE is handled.
+      if (actor.getSnapshot().status !== 'active' || flattenState(actor.getSnapshot().value) === 'closed') {
+        actor.stop();
+      }
       // Readers paused on a full iterator must not hold the attempt open.
       resumeReading?.();
       detachSignal();
