@@ -48,7 +48,10 @@ async function expectReleasedToPool(client: SseClient, baseline: Record<string, 
   expect(client.state).toBe('closed');
   await settle(20);
   expect(h.server.sockets).toBeLessThanOrEqual(1);
-  const allowed = { ...baseline, TCPSocketWrap: (baseline.TCPSocketWrap as number) + h.server.sockets };
+  const allowed: Record<string, number> = {
+    ...baseline,
+    TCPSocketWrap: (baseline.TCPSocketWrap as number) + h.server.sockets,
+  };
   const after = await resourcesBackTo(allowed);
   for (const kind of WATCHED) expect(after[kind], kind).toBeLessThanOrEqual(allowed[kind] as number);
 }
