@@ -122,6 +122,8 @@ export function createClient(
   let resumePromise: Promise<void> | undefined;
   let lastOpen: StreamOpenEvent | undefined;
   let lastLiveError: SseError | undefined;
+  /** An attempt's failure not reported yet: the machine may replace it (RECONNECT_EXHAUSTED) in the same step. */
+  let pendingLiveError: SseError | undefined;
   let closing = false;
 
   function call(listener: AnyListener, value: unknown, isErrorListener: boolean): void {
@@ -147,6 +149,9 @@ export function createClient(
   }
 
   function deliver(event: SseEvent): void {
+    // The cursor a listener reads is the id of the event it is handling; the machine catches up
+    // at the end of the chunk.
+    liveLastEventId = event.lastEventId;
     if (filter !== undefined && !filter.has(event.type)) return;
     metrics.recordEvent();
     const list = listeners.get(event.type);
@@ -162,6 +167,7 @@ export function createClient(
     onChunk: (bytes) => metrics.recordBytes(bytes),
     onError: (error) => {
       lastLiveError = error;
+      pendingLiveError = error;
     },
     onOpen: (event) => {
       lastOpen = event;
@@ -194,32 +200,44 @@ export function createClient(
   let state: SseState = 'idle';
   let context = actor.getSnapshot().context as SseMachineContext;
   let lastError: SerializedSseError | undefined;
+  let liveLastEventId = context.lastEventId;
   actor.subscribe({
     next(snapshot) {
       const next = snapshot.context as SseMachineContext;
       const nextState = flattenState(snapshot.value);
       const previous = context;
       context = next;
+      liveLastEventId = next.lastEventId;
+      const stateChanged = nextState !== state;
+      if (stateChanged) {
+        state = nextState;
+        metrics.recordState(nextState, next.attempt);
+      }
+      // Listeners may call connect/close/retry, which re-enters this function with a newer
+      // snapshot: stop reporting this one as soon as it is stale.
+      const stale = (): boolean => context !== next;
       if (next.lastEventId !== previous.lastEventId) emit('cursor', next.lastEventId);
-      if (next.lastError !== lastError && next.lastError !== undefined) {
+      if (stateChanged && !stale()) emit('state', nextState);
+      if (pendingLiveError !== undefined && !stale()) {
+        const error = pendingLiveError;
+        pendingLiveError = undefined;
+        if (next.lastError !== undefined && matches(error, next.lastError)) lastError = next.lastError;
+        emit('error', error);
+      }
+      if (next.lastError !== lastError && next.lastError !== undefined && !stale()) {
         lastError = next.lastError;
         emit('error', liveError(next.lastError));
       }
-      if (nextState !== state) {
-        state = nextState;
-        metrics.recordState(nextState, next.attempt);
-        emit('state', nextState);
-        if (nextState === 'connected' && lastOpen !== undefined) {
-          emit('open', {
-            url: lastOpen.url,
-            status: lastOpen.status,
-            headers: lastOpen.headers,
-            attempt: lastOpen.attempt,
-          } satisfies SseOpenInfo);
-        }
-        if (nextState === 'closed' || nextState === 'failed') finishIterators(nextState);
-        if (nextState === 'closed') detachSignal();
+      if (stateChanged && nextState === 'connected' && lastOpen !== undefined && !stale()) {
+        emit('open', {
+          url: lastOpen.url,
+          status: lastOpen.status,
+          headers: lastOpen.headers,
+          attempt: lastOpen.attempt,
+        } satisfies SseOpenInfo);
       }
+      if (stateChanged && (nextState === 'closed' || nextState === 'failed')) finishIterators(nextState);
+      if (stateChanged && nextState === 'closed') detachSignal();
     },
     error() {
       // The machine's own actions do not throw; nothing to report beyond the state.
@@ -227,17 +245,17 @@ export function createClient(
   });
   actor.start();
 
-  function liveError(serialized: SerializedSseError): SseError {
-    const live = lastLiveError;
-    if (
-      live !== undefined &&
+  function matches(live: SseError, serialized: SerializedSseError): boolean {
+    return (
       live.code === serialized.code &&
       live.message === serialized.message &&
       live.attempt === serialized.attempt
-    ) {
-      return live;
-    }
-    return SseError.from(serialized);
+    );
+  }
+
+  function liveError(serialized: SerializedSseError): SseError {
+    const live = lastLiveError;
+    return live !== undefined && matches(live, serialized) ? live : SseError.from(serialized);
   }
 
   function finishIterators(final: 'closed' | 'failed'): void {
@@ -317,7 +335,7 @@ export function createClient(
       return state;
     },
     get lastEventId() {
-      return context.lastEventId;
+      return liveLastEventId;
     },
     metrics() {
       return metrics.snapshot(context.attempt, context.lastEventId, context.lastError);

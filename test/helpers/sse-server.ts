@@ -212,9 +212,19 @@ export async function startSseServer(options: { port?: number } = {}): Promise<S
 function createParkedRequest(req: IncomingMessage, res: ServerResponse, body: string): ParkedRequest {
   const path = req.url ?? '/';
   const pathname = new URL(path, 'http://placeholder').pathname;
+  // Node does not always call a write callback when the socket dies with the write queued (the
+  // client dropped a connection it stopped reading): settle on the response's 'close' as well.
   const flushed = (write: (done: (error?: Error | null) => void) => void): Promise<void> =>
     new Promise((resolve, reject) => {
-      write((error) => (error ? reject(error) : resolve()));
+      const onClose = (): void => reject(new Error('sse-server: the socket closed before the write flushed'));
+      // Tests may queue many writes without awaiting each: one 'close' listener per pending write.
+      res.setMaxListeners(0);
+      res.once('close', onClose);
+      write((error) => {
+        res.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
+      });
     });
   return {
     req,
