@@ -44,6 +44,7 @@ export type {
   EventStreamParserOptions,
   SseEvent,
 } from './parser/types.js';
+export * from './trace.js';
 export { createStreamLogic } from './transport/create-stream-logic.js';
 export { createFetchTransport, type FetchTransportOptions } from './transport/fetch.js';
 export type {
