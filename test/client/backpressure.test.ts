@@ -119,3 +119,28 @@ it("overflow 'pause': a paused consumer stalls a 100 MB writer with bounded clie
   expect(client.metrics().bytesReceived).toBe(TOTAL);
   expect(client.state).toBe('closed');
 }, 15_000);
+
+// Known gap (skipped): a consumer paused longer than heartbeatTimeout makes the client stop reading,
+// the machine sees no bytes and drops a live connection with HEARTBEAT_TIMEOUT (default 45 s), then
+// reconnects. The silence is self-inflicted; the heartbeat should be suspended while reading is paused.
+// That lives in the machine / stream core, not in the client facade.
+it.skip("overflow 'pause': a paused consumer does not trip the heartbeat of a live server", async () => {
+  client = createSseClient(server.url('/live'), {
+    heartbeatTimeout: 300,
+    reconnect: { initialDelay: 1, jitter: 0 },
+  });
+  const iterator = client.events(undefined, { bufferSize: 4, overflow: 'pause' });
+  const request = await server.nextRequest('/live');
+  request.open();
+  await stateReached(client, 'connected');
+  const errors: string[] = [];
+  client.on('error', (error) => errors.push(error.code));
+  const pump = new Pump(request.res);
+  await stalled(pump);
+  // Observation window of three heartbeat periods (see stalled()): proving an absence takes time.
+  await new Promise<void>((resolve) => setTimeout(resolve, 900));
+  expect(errors).toEqual([]);
+  expect(client.state).toBe('connected');
+  const first = await iterator.next();
+  expect(first.done).toBe(false);
+});
