@@ -22,8 +22,9 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  * @module
  */
+import type { SseMachineContext } from '../machines/connection.machine.js';
 import type { SseClient, SseClientOptions, SseOpenInfo } from './client.js';
-import { isSseError, type SseError } from './errors.js';
+import { isSseError, type SerializedSseError, type SseError } from './errors.js';
 import { createSseClient } from './index.js';
 import type { SseEvent } from './parser/types.js';
 
@@ -52,12 +53,14 @@ export interface EventSourceErrorEventInit extends EventInit {
  * for code that wants it. `message` and `code` (the HTTP status) match the `eventsource` package.
  */
 export class EventSourceErrorEvent extends Event {
+  // Optional, so that a handler typed for a plain `Event` (the DOM's `onerror`) fits, and ours fits
+  // where the DOM's `EventSource` type is expected.
   /** The failure, when there was one (a clean end of stream has none). */
-  readonly error: SseError | undefined;
+  readonly error?: SseError | undefined;
   /** The failure's message. */
-  readonly message: string | undefined;
+  readonly message?: string | undefined;
   /** The HTTP status of the response that failed, if any (as the `eventsource` package reports it). */
-  readonly code: number | undefined;
+  readonly code?: number | undefined;
 
   constructor(type: string, init: EventSourceErrorEventInit = {}) {
     super(type, init);
@@ -77,7 +80,7 @@ export interface EventSourceEventMap {
 }
 
 /** An `on<type>` attribute handler. */
-export type EventSourceHandler<E extends Event> = ((this: EventSource, event: E) => unknown) | null;
+export type EventSourceHandler<E extends Event> = ((event: E) => unknown) | null;
 
 type Listener = EventListenerOrEventListenerObject;
 
@@ -140,8 +143,10 @@ export class EventSource extends EventTarget {
   readonly #client: SseClient;
   #readyState: ReadyState = CONNECTING;
   #origin: string;
-  /** The error to attach to the next `error` event (the client reports it just before the state). */
-  #pendingError: SseError | undefined;
+  /** The machine's lastError at the last state change, to tell a new error from an old one. */
+  #seenError: SerializedSseError | undefined;
+  /** A state change whose `error` event waits for the client to report this error. */
+  #awaitedError: { readonly error: SerializedSseError; readonly failed: boolean } | undefined;
   readonly #handlers = new Map<string, HandlerSlot>();
   /** Types the client already forwards to this target. */
   readonly #forwarded = new Set<string>();
@@ -233,6 +238,7 @@ export class EventSource extends EventTarget {
   /** Abort the connection and any reconnection for good; no event is dispatched after it. */
   close(): void {
     this.#readyState = CLOSED;
+    this.#awaitedError = undefined;
     this.#client.close();
   }
 
@@ -373,7 +379,13 @@ export class EventSource extends EventTarget {
       return;
     }
     // LISTENER reports are about user code, not the connection: they stay on the client's channel.
-    if (isSseError(value) && value.code !== 'LISTENER') this.#pendingError = value;
+    if (!isSseError(value) || value.code === 'LISTENER') return;
+    const awaited = this.#awaitedError;
+    // A step may report two errors (the attempt's, then RECONNECT_EXHAUSTED): the event carries the
+    // one the machine kept as its lastError.
+    if (awaited === undefined || !sameError(value, awaited.error)) return;
+    this.#awaitedError = undefined;
+    this.#announceError(awaited.failed, value);
   }
 
   #onClientOpen(value: unknown): void {
@@ -393,26 +405,38 @@ export class EventSource extends EventTarget {
       this.#dispatchMessage(value);
       return;
     }
+    this.#awaitedError = undefined;
     if (this.#readyState === CLOSED) return;
-    if (value === 'reconnecting') {
-      // "Reestablish the connection": CONNECTING, then `error`, then the wait.
-      this.#readyState = CONNECTING;
-      this.#fireError();
-    } else if (value === 'failed') {
-      // "Fail the connection": CLOSED, then `error`. Nothing can restart an EventSource.
-      this.#readyState = CLOSED;
-      this.#client.close();
-      this.#fireError();
+    if (value === 'reconnecting' || value === 'failed') {
+      const failed = value === 'failed';
+      // "Reestablish the connection": CONNECTING, then `error`, then the wait. "Fail the connection":
+      // CLOSED, then `error`; nothing can restart an EventSource.
+      this.#readyState = failed ? CLOSED : CONNECTING;
+      // The client reports a step's state before its error: when the machine recorded a new error
+      // in this step, the event waits for that report, to carry it.
+      const { lastError } = (this.#client.actor.getSnapshot() as { context: SseMachineContext }).context;
+      const fresh = lastError !== undefined && lastError !== this.#seenError;
+      this.#seenError = lastError;
+      if (fresh) this.#awaitedError = { error: lastError, failed };
+      else this.#announceError(failed, undefined);
     } else if (value === 'closed') {
       this.#readyState = CLOSED;
     }
   }
 
-  #fireError(): void {
-    const error = this.#pendingError;
-    this.#pendingError = undefined;
+  #announceError(failed: boolean, error: SseError | undefined): void {
+    if (failed) this.#client.close();
+    else if (this.#readyState === CLOSED) return;
     this.#fire(new EventSourceErrorEvent('error', { error }));
   }
+}
+
+function sameError(live: SseError, serialized: SerializedSseError): boolean {
+  return (
+    live.code === serialized.code &&
+    live.message === serialized.message &&
+    live.attempt === serialized.attempt
+  );
 }
 
 for (const [name, value] of [

@@ -39,6 +39,15 @@ describe('constants and prototype', () => {
   });
 });
 
+describe('types', () => {
+  it('fit where the DOM EventSource types are expected (code typed for the browser API compiles)', () => {
+    const asDomClass: typeof globalThis.EventSource = EventSource;
+    const asDomInstance: globalThis.EventSource = source(server.url('/events'));
+    expect(asDomClass.OPEN).toBe(1);
+    expect(asDomInstance.readyState).toBe(EventSource.CONNECTING);
+  });
+});
+
 describe('constructor', () => {
   it.each(['http://[not-an-ipv6', '', 'not a url'])(
     'throws a SyntaxError DOMException for the unparsable URL %j',

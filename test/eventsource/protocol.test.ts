@@ -110,6 +110,41 @@ describe('readyState and close()', () => {
     expect(log).toEqual(['open:1', 'message:ok:1', 'error:0', 'open:1', 'message:data:1']);
   });
 
+  it('close() in onerror during a reconnect stops it: no further request, no further event', async () => {
+    const es = source(server.url('/events'));
+    const errors: number[] = [];
+    const errored = new Promise<void>((resolve) => {
+      es.onerror = () => {
+        errors.push(es.readyState);
+        es.close();
+        resolve();
+      };
+    });
+    (await server.nextRequest('/events')).respond(503);
+    await errored;
+    expect(errors).toEqual([EventSource.CONNECTING]);
+    expect(es.readyState).toBe(EventSource.CLOSED);
+    expect(es.client.state).toBe('closed');
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('when the reconnect budget is spent: error with CLOSED carrying RECONNECT_EXHAUSTED', async () => {
+    server.route('/down', (request) => request.respond(503));
+    const es = source(server.url('/down'), { reconnect: { initialDelay: 1, jitter: 0, maxAttempts: 2 } });
+    const log: string[] = [];
+    const failed = new Promise<EventSourceErrorEvent>((resolve) => {
+      es.onerror = (event) => {
+        log.push(`${event.error?.code} ${es.readyState}`);
+        if (es.readyState === EventSource.CLOSED) resolve(event);
+      };
+    });
+    const event = await failed;
+    expect(log).toEqual(['HTTP_STATUS 0', 'HTTP_STATUS 0', `RECONNECT_EXHAUSTED ${EventSource.CLOSED}`]);
+    expect(event.error?.cause).toBeDefined();
+    expect(server.received).toHaveLength(3);
+    expect(es.client.state).toBe('closed');
+  });
+
   it('reconnects after the connection drops (network error), not only after a clean end', async () => {
     const es = source(server.url('/events'));
     const first = await openStream();
