@@ -122,6 +122,9 @@ async function send(
         headers,
         body: body ?? null,
         signal,
+        // One connection per attempt, closed with it: an event stream gains nothing from a pooled
+        // socket, and a closed client must leave no idle keep-alive socket (or its timer) behind.
+        reset: true,
         bodyTimeout: DEFAULT_AGENT_OPTIONS.bodyTimeout,
         headersTimeout: DEFAULT_AGENT_OPTIONS.headersTimeout,
       });

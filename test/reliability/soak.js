@@ -1,0 +1,147 @@
+/**
+ * Soak: `npm run soak -- --minutes 30` (CI runs `--seconds 60` through soak.test.ts).
+ *
+ * A local server streams an event every 5 ms and ends the response every second, so the client
+ * reconnects (with Last-Event-ID) once a second for the whole run. After every reconnect the heap is
+ * measured after a full gc; the least-squares slope of retained heap per reconnect over the second
+ * half of the run must stay under 1 KB. At the end: every event exactly once and in order, no server socket left open, no timer or
+ * socket left in `process.getActiveResourcesInfo()`.
+ *
+ * Prints one JSON line with the figures; exits 1 when a bound is broken.
+ */
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+import { createSseClient } from '../../dist/index.js';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string' },
+    seconds: { type: 'string' },
+    'slope-limit': { type: 'string', default: '1024' },
+  },
+});
+const seconds = values.seconds !== undefined ? Number(values.seconds) : Number(values.minutes ?? 1) * 60;
+const slopeLimit = Number(values['slope-limit']);
+if (typeof globalThis.gc !== 'function') {
+  console.error('soak: run with node --expose-gc');
+  process.exit(2);
+}
+
+function resourceCounts() {
+  const counts = {};
+  for (const name of process.getActiveResourcesInfo()) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
+}
+
+const sockets = new Set();
+const server = createServer((req, res) => {
+  const cursor = req.headers['last-event-id'];
+  let next = cursor === undefined ? 0 : Number(cursor) + 1;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.flushHeaders();
+  const tick = setInterval(() => {
+    res.write(`id: ${next}\ndata: {"n":${next},"payload":"${'x'.repeat(64)}"}\n\n`);
+    next++;
+  }, 5);
+  const end = setTimeout(() => res.end(), 1000);
+  res.on('close', () => {
+    clearInterval(tick);
+    clearTimeout(end);
+  });
+});
+server.on('connection', (socket) => {
+  sockets.add(socket);
+  socket.on('close', () => sockets.delete(socket));
+});
+server.listen(0, '127.0.0.1');
+await once(server, 'listening');
+const { port } = server.address();
+
+globalThis.gc();
+const baseline = resourceCounts();
+
+const client = createSseClient(`http://127.0.0.1:${port}/soak`, {
+  reconnect: { strategy: 'immediate', jitter: 0 },
+  heartbeatTimeout: 5000,
+});
+let expected = 0;
+let outOfOrder = 0;
+client.on('message', (event) => {
+  const n = Number(event.lastEventId);
+  if (n !== expected) outOfOrder++;
+  expected = n + 1;
+});
+const errors = {};
+client.on('error', (error) => {
+  errors[error.code] = (errors[error.code] ?? 0) + 1;
+});
+
+const samples = [];
+const WARMUP = 5;
+let opens = 0;
+client.on('open', () => {
+  opens++;
+  if (opens <= WARMUP) return;
+  // Measure outside the listener, once the event loop is idle enough for a full collection.
+  setImmediate(() => {
+    globalThis.gc();
+    globalThis.gc();
+    samples.push(process.memoryUsage().heapUsed);
+  });
+});
+
+await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+client.close();
+server.close();
+// The client's abort must close the connection by itself; give the close a bounded time to travel.
+const deadline = Date.now() + 2000;
+const leftovers = () =>
+  Object.entries(resourceCounts()).filter(([name, count]) => count > (baseline[name] ?? 0));
+while ((sockets.size > 0 || leftovers().length > 0) && Date.now() < deadline) {
+  await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** Least-squares slope of heap against reconnect index. */
+function slopeOf(values) {
+  const count = values.length;
+  const meanX = (count - 1) / 2;
+  const meanY = values.reduce((sum, y) => sum + y, 0) / Math.max(1, count);
+  let num = 0;
+  let den = 0;
+  values.forEach((y, x) => {
+    num += (x - meanX) * (y - meanY);
+    den += (x - meanX) ** 2;
+  });
+  return den === 0 ? 0 : num / den;
+}
+const n = samples.length;
+// The first half includes the heap settling (JIT code, pools, lazily created objects): a leak
+// shows as a steady slope in the second half, which is what is judged.
+const slope = slopeOf(samples.slice(Math.floor(n / 2)));
+const wholeSlope = slopeOf(samples);
+const leaked = leftovers().map(([name, count]) => `${name} +${count - (baseline[name] ?? 0)}`);
+const metrics = client.metrics();
+const summary = {
+  seconds,
+  reconnects: metrics.reconnects,
+  events: metrics.eventsReceived,
+  outOfOrder,
+  errors,
+  heapSamples: n,
+  heapFirstKB: Math.round((samples[0] ?? 0) / 1024),
+  heapLastKB: Math.round((samples[n - 1] ?? 0) / 1024),
+  ...(process.env.SOAK_VERBOSE ? { heapKB: samples.map((y) => Math.round(y / 1024)) } : {}),
+  slopeBytesPerReconnect: Math.round(slope),
+  slopeWholeRunBytesPerReconnect: Math.round(wholeSlope),
+  openServerSockets: sockets.size,
+  leaked,
+};
+console.log(JSON.stringify(summary));
+const ok =
+  slope <= slopeLimit &&
+  outOfOrder === 0 &&
+  sockets.size === 0 &&
+  leaked.length === 0 &&
+  metrics.reconnects >= seconds * 0.8 - 2;
+process.exit(ok ? 0 : 1);
