@@ -1,4 +1,27 @@
-// `npm start`: the demo. Until the CLI lands, say what it will do.
-console.log(
-  'sse-machine demo: not built yet. It will start a local SSE server and a client, then inject faults.',
-);
+// `npm start`: the demo. Builds dist/ first when the CLI is not there (a fresh clone), then runs
+// `node dist/cli.js demo` with any extra arguments (`npm start -- --duration 30s`).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+
+if (!existsSync(cli)) {
+  process.stderr.write('dist/cli.js is missing: running npm run build first\n');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const build = spawnSync(npm, ['run', 'build'], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const child = spawn(process.execPath, [cli, 'demo', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
+// Ctrl-C reaches the child through the terminal's process group; the parent only waits for it.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => {});
+child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 130)));

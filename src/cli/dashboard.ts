@@ -115,6 +115,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     if (lib !== null) return sendFile(res, join(dist, lib[1] as string));
     const vendor = /^\/vendor\/xstate\/([\w.-]+\.js)$/.exec(path);
     if (vendor !== null) return sendFile(res, join(xstateDist, vendor[1] as string));
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (path === '/status') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       // A new page first gets the current picture, then the live feed.
