@@ -1,0 +1,109 @@
+/**
+ * State and transition coverage of a statechart, measured from what actors really did
+ * (`@xstate.microstep` inspection events) against every edge of `toDirectedGraph`.
+ *
+ * @module
+ */
+import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition, InspectionEvent } from 'xstate';
+import { describeChart } from '../visualize/chart-graph.js';
+
+/** What a {@link CoverageRecorder} saw against what the chart has. */
+export interface CoverageReport {
+  readonly states: { readonly covered: number; readonly total: number; readonly missing: readonly string[] };
+  readonly transitions: {
+    readonly covered: number;
+    readonly total: number;
+    readonly missing: readonly string[];
+  };
+}
+
+/** Collects coverage from inspection events; pass {@link CoverageRecorder.inspect} to `createActor`. */
+export interface CoverageRecorder {
+  readonly inspect: (event: InspectionEvent) => void;
+  report(): CoverageReport;
+  /** `states 14/14 (100 %), transitions 25/25 (100 %)` plus what is missing. */
+  format(): string;
+}
+
+// toDirectedGraph numbers a state's transitions in this order; a provided copy of the machine has
+// other transition objects but the same order, so ids match across `provide()`.
+function edgeId(transition: AnyTransitionDefinition, targetIndex: number): string {
+  const source = transition.source as AnyStateNode;
+  const index = [...source.transitions.values()].flat().indexOf(transition);
+  return `${source.id}:${index}:${targetIndex}`;
+}
+
+function stateIds(value: unknown, prefix: string, into: Set<string>): void {
+  into.add(prefix);
+  if (typeof value === 'string') {
+    into.add(`${prefix}.${value}`);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  for (const [key, child] of Object.entries(value)) stateIds(child, `${prefix}.${key}`, into);
+}
+
+const percent = (covered: number, total: number): string =>
+  `${covered}/${total} (${total === 0 ? 100 : Math.floor((covered / total) * 1000) / 10} %)`;
+
+/**
+ * Record the coverage of `machine` (or of any `provide()`d copy of it) by the actors inspected.
+ *
+ * @example
+ * ```ts
+ * const coverage = createCoverageRecorder(sseMachine);
+ * createActor(machine, { inspect: coverage.inspect }).start();
+ * // ...
+ * console.log(coverage.format());
+ * ```
+ */
+export function createCoverageRecorder(machine: AnyStateMachine): CoverageRecorder {
+  const chart = describeChart(machine);
+  const states = new Set<string>();
+  const edges = new Set<string>();
+  const record = (event: InspectionEvent): void => {
+    if (event.type === '@xstate.snapshot' || event.type === '@xstate.microstep') {
+      const snapshot = event.snapshot as { machine?: { id?: unknown }; value?: unknown };
+      if (snapshot.machine?.id !== chart.root) return;
+      stateIds(snapshot.value, chart.root, states);
+    }
+    if (event.type === '@xstate.microstep') {
+      for (const transition of event._transitions) {
+        const targets = transition.target?.length ?? 0;
+        for (let index = 0; index < Math.max(1, targets); index++) edges.add(edgeId(transition, index));
+      }
+    }
+  };
+  const report = (): CoverageReport => {
+    const allStates = chart.nodes.map((node) => node.id);
+    const allEdges = chart.edges.map((edge) => edge.id);
+    const missingStates = allStates.filter((id) => !states.has(id));
+    const missingEdges = chart.edges
+      .filter((edge) => !edges.has(edge.id))
+      .map((edge) => `${edge.id} ${edge.label}`);
+    return {
+      states: {
+        covered: allStates.length - missingStates.length,
+        total: allStates.length,
+        missing: missingStates,
+      },
+      transitions: {
+        covered: allEdges.length - missingEdges.length,
+        total: allEdges.length,
+        missing: missingEdges,
+      },
+    };
+  };
+  return {
+    inspect: record,
+    report,
+    format() {
+      const { states: s, transitions: t } = report();
+      const missing = [...s.missing, ...t.missing];
+      return (
+        `states ${percent(s.covered, s.total)}, transitions ${percent(t.covered, t.total)}` +
+        (missing.length === 0 ? '' : `\nmissing:\n  ${missing.join('\n  ')}`)
+      );
+    },
+  };
+}
