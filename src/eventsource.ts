@@ -16,8 +16,9 @@
  *   credentials with `headers`.
  * - A URL with a scheme other than http: or https: throws the same `SyntaxError` as an unparsable one.
  * - An exception thrown by a listener never reaches the host (Node's `EventTarget` would rethrow it
- *   as an uncaught exception): it is reported as an `SseError` with code `LISTENER` on
- *   `eventSource.client.on('error', ...)`, and dispatch goes on.
+ *   as an uncaught exception) and dispatch goes on. It is reported as an `SseError` with code
+ *   `LISTENER` on `eventSource.client.on('error', ...)`, except where reporting could loop or has no
+ *   channel: an `error` event that carries an `SseError`, and events the program dispatches itself.
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  * @module
