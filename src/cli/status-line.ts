@@ -31,7 +31,8 @@ export class StatusLine {
   /** Draw now (after a state change, say). */
   draw(): void {
     if (!this.enabled) return;
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    // A pseudo-terminal may report 0 columns: assume the classic 80 then.
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
     const text = this.render();
     this.stream.write(`${CLEAR}${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
     this.shown = true;
