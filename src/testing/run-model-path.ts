@@ -190,7 +190,9 @@ export async function runModelPath(path: ModelPath, options: ModelRunOptions): P
       if (stateKey(expected) !== stateKey(step.state)) {
         throw new Error(`${where}: the path does not replay on the chart (${stateKey(expected)})`);
       }
-      await execute(step.event, previous);
+      await execute(step.event, previous).catch((error: Error) => {
+        throw new Error(`${where}: ${error.message}`);
+      });
       const real = actor.getSnapshot() as ModelSnapshot;
       const [want, got] = [JSON.stringify(observable(expected)), JSON.stringify(observable(real))];
       if (want !== got) throw new Error(`${where}: the real machine reached ${got}, the model ${want}`);

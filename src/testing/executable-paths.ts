@@ -1,0 +1,61 @@
+/**
+ * The model's paths, each with the executor that runs it against the real machine.
+ *
+ * @module
+ */
+import { delayOf, eventKey, getModelPaths, type ModelPath, type ModelScenario } from './connection-model.js';
+import { type ModelRunOptions, runModelPath } from './run-model-path.js';
+
+/** What {@link ExecutablePath.run} needs: the server and transport; a fresh pathname by default. */
+export type ExecutablePathOptions = Omit<ModelRunOptions, 'scenario' | 'pathname'> & {
+  readonly pathname?: string;
+};
+
+/** One generated path and the function that executes it. */
+export interface ExecutablePath {
+  readonly scenario: ModelScenario;
+  readonly path: ModelPath;
+  /** `CONNECT → STREAM.OPEN → STREAM.ERROR(NETWORK) → after(reconnectDelay)` */
+  readonly description: string;
+  /** Execute the path; rejects when the real machine departs from the model or a step has no executor. */
+  run(options: ExecutablePathOptions): Promise<void>;
+}
+
+let runs = 0;
+
+/**
+ * Every path of a scenario (see {@link getModelPaths}), ready to run.
+ *
+ * @example
+ * ```ts
+ * import { createUndiciTransport } from 'sse-machine'; // or any HttpTransport
+ * import { createCoverageRecorder, executablePaths, startSseServer } from 'sse-machine/testing';
+ *
+ * const server = await startSseServer();
+ * const coverage = createCoverageRecorder(sseMachine);
+ * for (const { description, run } of executablePaths(scenario)) {
+ *   test(description, () => run({ server, transport, inspect: coverage.inspect }));
+ * }
+ * ```
+ */
+export function* executablePaths(
+  scenario: ModelScenario,
+  options: { simple?: boolean } = {},
+): Generator<ExecutablePath> {
+  for (const path of getModelPaths(scenario, options)) {
+    const description = path.steps
+      .filter((step) => step.event.type !== ('xstate.init' as string))
+      .map((step) => {
+        const delay = delayOf(step.event.type);
+        return delay === undefined ? eventKey(step.event) : `after(${delay})`;
+      })
+      .join(' → ');
+    yield {
+      scenario,
+      path,
+      description,
+      run: ({ pathname = `/sse-machine-model/${++runs}`, ...rest }) =>
+        runModelPath(path, { ...rest, scenario, pathname }),
+    };
+  }
+}
