@@ -185,6 +185,38 @@ describe('sse-machine tail: exit codes', () => {
     expect(server.received).toHaveLength(2);
   });
 
+  it('--timeout stops a quiet stream with exit 0, but exit 1 when --count was not reached', async () => {
+    const quietRun = tail(server.url('/quiet'), '--timeout', '300ms', '-q');
+    (await server.nextRequest('/quiet')).open();
+    expect(await quietRun.exited).toBe(0);
+    const shortRun = tail(server.url('/short'), '--timeout', '300ms', '--count', '5');
+    const request = await server.nextRequest('/short');
+    request.open();
+    await request.write('data: only one\n\n');
+    expect(await shortRun.exited).toBe(1);
+    expect(shortRun.stderr()).toMatch(/sse-machine: timeout after 300 ms: 1 of 5 events/);
+  });
+
+  it('--max-event-size drops an oversized event: EVENT_TOO_LARGE, exit 1 without reconnection', async () => {
+    const run = tail(server.url('/big'), '--max-event-size', '64', '--reconnect', 'none');
+    const request = await server.nextRequest('/big');
+    request.open();
+    await request.write(`data: ${'x'.repeat(200)}\n\n`);
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toMatch(/sse-machine: failed: .*EVENT_TOO_LARGE/);
+    expect(run.stdout()).toBe('');
+  });
+
+  it('--heartbeat-timeout gives up on a silent stream (HEARTBEAT_TIMEOUT) when reconnection is off', async () => {
+    const run = tail(server.url('/silent'), '--heartbeat-timeout', '200ms', '--reconnect', 'none');
+    const request = await server.nextRequest('/silent');
+    request.open();
+    expect(await run.exited).toBe(1);
+    // With reconnection off the budget is exhausted at once; the heartbeat is named as the cause.
+    expect(run.stderr()).toMatch(/error RECONNECT_EXHAUSTED: .*HEARTBEAT_TIMEOUT/);
+    expect(run.stderr()).toMatch(/sse-machine: failed: .*HEARTBEAT_TIMEOUT/);
+  });
+
   it('SIGINT closes the stream, prints a metrics summary on stderr and exits 0', async () => {
     const run = tail(server.url('/events'));
     const request = await server.nextRequest('/events');
