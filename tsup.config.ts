@@ -17,6 +17,8 @@ export default defineConfig([
     target: 'es2022',
     platform: 'neutral',
     external: ['xstate', 'undici', /^node:/],
+    // Keep `node:` specifiers as written (Deno and bundlers need them); tsup strips them by default.
+    removeNodeProtocol: false,
   },
   {
     // The command line: ESM only, Node only, with a shebang.
@@ -27,5 +29,6 @@ export default defineConfig([
     platform: 'node',
     external: ['xstate', 'undici', /^node:/],
     banner: { js: '#!/usr/bin/env node' },
+    removeNodeProtocol: false,
   },
 ]);
