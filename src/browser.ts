@@ -5,11 +5,18 @@
  * @module
  */
 import { createClient, type SseClient, type SseClientOptions } from './client.js';
-import { createConnectionMachine } from './connection-machine.js';
+import { createSharedConnectionMachine } from './connection-machine.js';
 import { createFetchTransport } from './transport/fetch.js';
+import type { HttpTransport } from './transport/types.js';
+
+let defaultTransport: HttpTransport | undefined;
+const fetchDefault = (): HttpTransport => {
+  defaultTransport ??= createFetchTransport();
+  return defaultTransport;
+};
 
 /** {@link sseMachine} wired to the fetch transport. Events are emitted as `sse.event`. */
-export const connectionMachine = createConnectionMachine(createFetchTransport());
+export const connectionMachine = createSharedConnectionMachine(fetchDefault);
 
 /**
  * Connect to a Server-Sent Events stream over `fetch`.
@@ -21,9 +28,11 @@ export const connectionMachine = createConnectionMachine(createFetchTransport())
  * ```
  */
 export function createSseClient(url: string | URL, options: SseClientOptions = {}): SseClient {
-  return createClient(url, options, (opts, stream) =>
-    createConnectionMachine(createFetchTransport({ fetch: opts.fetch }), stream),
-  );
+  return createClient(url, options, {
+    machine: connectionMachine,
+    transport: (opts) =>
+      opts.fetch === undefined ? fetchDefault() : createFetchTransport({ fetch: opts.fetch }),
+  });
 }
 
 export * from './public-api.js';

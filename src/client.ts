@@ -14,7 +14,8 @@ import { SseError } from './errors.js';
 import { MetricsRecorder, type SseMetrics, type SseState } from './metrics.js';
 import { type SseOptions, toMachineInput, validateOptions } from './options.js';
 import type { SseEvent } from './parser/types.js';
-import type { StreamOpenEvent, StreamOptions } from './transport/types.js';
+import { bindStream } from './transport/create-stream-logic.js';
+import type { HttpTransport, StreamOpenEvent, StreamOptions } from './transport/types.js';
 
 /** Options of {@link createSseClient}: the connection options plus the facade's own. */
 export interface SseClientOptions extends SseOptions {
@@ -85,8 +86,11 @@ export interface SseClient extends AsyncDisposable {
   readonly actor: Actor<AnyActorLogic>;
 }
 
-/** @internal How a client gets a machine wired to its transport. */
-export type MachineFactory = (options: SseOptions, stream: StreamOptions) => AnyActorLogic;
+/** @internal What a platform entry gives the client: its shared machine and a transport per options. */
+export interface ClientPlatform {
+  readonly machine: AnyActorLogic;
+  transport(options: SseOptions): HttpTransport;
+}
 
 const asyncDispose: typeof Symbol.asyncDispose =
   (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
@@ -105,7 +109,7 @@ export function flattenState(value: unknown): SseState {
 export function createClient(
   url: string | URL,
   options: SseClientOptions,
-  createMachine: MachineFactory,
+  platform: ClientPlatform,
 ): SseClient {
   const base = (globalThis as { location?: { href?: string } }).location?.href;
   const resolved = validateOptions(url, options, base);
@@ -191,11 +195,11 @@ export function createClient(
     }
   }
 
-  const logic = createMachine(options, stream);
-  const actor = createActor(logic, {
+  const actor = createActor(platform.machine, {
     input: toMachineInput(resolved, options),
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   }) as Actor<AnyActorLogic>;
+  bindStream(actor.system, { transport: platform.transport(options), options: stream });
 
   let state: SseState = 'idle';
   let context = actor.getSnapshot().context as SseMachineContext;

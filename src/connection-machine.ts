@@ -5,7 +5,7 @@
  */
 import { sseMachine } from '../machines/connection.machine.js';
 import type { SseOptions } from './options.js';
-import { createStreamLogic } from './transport/create-stream-logic.js';
+import { createBoundStreamLogic, createStreamLogic } from './transport/create-stream-logic.js';
 import { createFetchTransport } from './transport/fetch.js';
 import type { HttpTransport, StreamOptions } from './transport/types.js';
 
@@ -15,6 +15,14 @@ import type { HttpTransport, StreamOptions } from './transport/types.js';
  */
 export function createConnectionMachine(transport: HttpTransport, stream: StreamOptions = {}) {
   return sseMachine.provide({ actors: { stream: createStreamLogic(transport, stream) } });
+}
+
+/**
+ * @internal One machine for every client of a platform: each client binds its transport and
+ * callbacks to its actor; plain `createActor(machine)` users get `defaultTransport`.
+ */
+export function createSharedConnectionMachine(defaultTransport: () => HttpTransport) {
+  return sseMachine.provide({ actors: { stream: createBoundStreamLogic(defaultTransport) } });
 }
 
 /** @internal The transport an options object asks for, given the platform default. */

@@ -5,8 +5,15 @@
  * @module
  */
 import { createClient, type SseClient, type SseClientOptions } from './client.js';
-import { createConnectionMachine, pickTransport } from './connection-machine.js';
+import { createSharedConnectionMachine, pickTransport } from './connection-machine.js';
+import type { HttpTransport } from './transport/types.js';
 import { createUndiciTransport } from './transport/undici.js';
+
+let defaultTransport: HttpTransport | undefined;
+const undiciDefault = (): HttpTransport => {
+  defaultTransport ??= createUndiciTransport();
+  return defaultTransport;
+};
 
 /**
  * {@link sseMachine} wired to the undici transport. Events are emitted as `sse.event`
@@ -19,7 +26,7 @@ import { createUndiciTransport } from './transport/undici.js';
  * actor.start().send({ type: 'CONNECT' });
  * ```
  */
-export const connectionMachine = createConnectionMachine(createUndiciTransport());
+export const connectionMachine = createSharedConnectionMachine(undiciDefault);
 
 /**
  * Connect to a Server-Sent Events stream. It connects at once (unless `autoConnect: false`),
@@ -33,17 +40,18 @@ export const connectionMachine = createConnectionMachine(createUndiciTransport()
  * ```
  */
 export function createSseClient(url: string | URL, options: SseClientOptions = {}): SseClient {
-  return createClient(url, options, (opts, stream) =>
-    createConnectionMachine(
+  return createClient(url, options, {
+    machine: connectionMachine,
+    transport: (opts) =>
       pickTransport(opts, () =>
-        createUndiciTransport({
-          ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
-          ...(opts.maxRedirects === undefined ? {} : { maxRedirects: opts.maxRedirects }),
-        }),
+        opts.dispatcher === undefined && opts.maxRedirects === undefined
+          ? undiciDefault()
+          : createUndiciTransport({
+              ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
+              ...(opts.maxRedirects === undefined ? {} : { maxRedirects: opts.maxRedirects }),
+            }),
       ),
-      stream,
-    ),
-  );
+  });
 }
 
 export * from './public-api.js';

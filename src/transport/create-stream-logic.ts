@@ -101,20 +101,55 @@ function consult(
  * ```
  */
 export function createStreamLogic(transport: HttpTransport, options: StreamOptions = {}) {
-  return fromCallback<StreamEvent, StreamInput>(({ input, sendBack }) => {
-    const controller = new AbortController();
-    let stopped = false;
-    const send = (event: StreamEvent): void => {
-      if (!stopped) sendBack(event);
-    };
-    runAttempt(transport, options, input, controller, send, () => stopped).catch(() => {
-      // runAttempt reports its own failures; this only guards against an unexpected rejection.
-    });
-    return () => {
-      stopped = true;
-      controller.abort();
-    };
+  return fromCallback<StreamEvent, StreamInput>(({ input, sendBack }) =>
+    startAttempt(transport, options, input, sendBack),
+  );
+}
+
+/** A transport and its options, attached to one actor system by {@link bindStream}. */
+export interface StreamBinding {
+  readonly transport: HttpTransport;
+  readonly options: StreamOptions;
+}
+
+// Keyed by actor system: one shared machine serves every client, each with its own callbacks,
+// instead of a `provide()` copy of the whole chart per client (measured: ~36 KB each).
+const bindings = new WeakMap<object, StreamBinding>();
+
+/** @internal Attach a transport and callbacks to an actor (before it starts). */
+export function bindStream(system: object, binding: StreamBinding): void {
+  bindings.set(system, binding);
+}
+
+/**
+ * The `stream` actor of a shared machine: it uses the transport and options bound to its actor
+ * system with {@link bindStream}, or the default transport (events then ride on `sse.event`).
+ */
+export function createBoundStreamLogic(defaultTransport: () => HttpTransport) {
+  return fromCallback<StreamEvent, StreamInput>(({ input, sendBack, system }) => {
+    const binding = bindings.get(system);
+    return startAttempt(binding?.transport ?? defaultTransport(), binding?.options ?? {}, input, sendBack);
   });
+}
+
+function startAttempt(
+  transport: HttpTransport,
+  options: StreamOptions,
+  input: StreamInput,
+  sendBack: (event: StreamEvent) => void,
+): () => void {
+  const controller = new AbortController();
+  let stopped = false;
+  const send = (event: StreamEvent): void => {
+    if (!stopped) sendBack(event);
+  };
+  runAttempt(transport, options, input, controller, send, () => stopped).catch(() => {
+    // runAttempt reports its own failures; this only guards against an unexpected rejection.
+  });
+  return () => {
+    stopped = true;
+    controller.abort();
+  };
 }
 
 async function runAttempt(
