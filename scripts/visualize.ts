@@ -5,7 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sseMachine } from '../machines/connection.machine.js';
-import { generateVisualizations } from '../src/visualize/index.js';
+import { embedDiagram, generateVisualizations } from '../src/visualize/index.js';
 
 const directory = fileURLToPath(new URL('../visualizations/', import.meta.url));
 const check = process.argv.includes('--check');
@@ -20,6 +20,18 @@ for (const [file, text] of Object.entries(files)) {
   else {
     await writeFile(path, text);
     console.log(`wrote visualizations/${file}`);
+  }
+}
+// The README embeds the Mermaid diagram (GitHub renders it) between two markers.
+const readmePath = fileURLToPath(new URL('../README.md', import.meta.url));
+const readme = await readFile(readmePath, 'utf8');
+const updated = embedDiagram(readme, files['connection.mmd'] ?? '');
+if (updated !== readme) {
+  stale++;
+  if (check) console.error('stale: the diagram in README.md (run npm run visualize)');
+  else {
+    await writeFile(readmePath, updated);
+    console.log('wrote the diagram into README.md');
   }
 }
 if (check && stale > 0) process.exitCode = 1;

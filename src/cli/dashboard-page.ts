@@ -58,7 +58,8 @@ const STATES = ${JSON.stringify(STATES)};
 function highlight(state) {
   $('current').textContent = state;
   for (const li of document.querySelectorAll('#states li')) li.classList.toggle('current', li.dataset.state === state);
-  for (const node of document.querySelectorAll('#svg g.node, #svg g[id]')) {
+  // Nodes and clusters only: an edge's title names its target state too.
+  for (const node of document.querySelectorAll('#svg g.node, #svg g.cluster')) {
     const title = node.querySelector(':scope > title');
     const name = (title ? title.textContent : node.id).trim().split(/[.#/]/).pop();
     node.classList.toggle('current', STATES.includes(name) && name === state);

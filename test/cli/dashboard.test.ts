@@ -1,9 +1,13 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../browser/chromium.js';
 import { type CliRun, ensureBuilt, runCli } from './run-cli.js';
 
 const runs: CliRun[] = [];
+// Screenshots land in the test output (git-ignored), for a human to look at.
+const output = resolve(import.meta.dirname, '../../test-results');
 beforeAll(() => ensureBuilt(), 120_000);
 afterEach(() => {
   for (const run of runs.splice(0)) run.child.kill('SIGKILL');
@@ -38,7 +42,7 @@ describe('the demo dashboard in Chromium', () => {
     // Only file names are served: an encoded path cannot climb out of xstate's dist/.
     expect((await fetch(`${url}vendor/xstate/..%2F..%2F..%2Fpackage.json`)).status).toBe(404);
 
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(url);
@@ -57,13 +61,21 @@ describe('the demo dashboard in Chromium', () => {
       [...document.querySelectorAll('.current')].map((element) => element.textContent?.trim()),
     );
     expect(highlighted.some((text) => text?.includes('connected'))).toBe(true);
+    mkdirSync(output, { recursive: true });
+    await page.screenshot({ path: resolve(output, 'dashboard-connected.png') });
 
     // "Kill the server": the demo client loses its stream and the diagram leaves `connected`.
     await page.click('button[data-fault="kill"]');
     await run.waitFor('stdout', 'dashboard: inject "kill"');
     await page.waitForFunction(() => document.getElementById('current')?.textContent !== 'connected');
+    // The page saw the client reconnecting (its log records every state it was sent).
+    await page.waitForFunction(() =>
+      (document.getElementById('log')?.textContent ?? '').includes('reconnecting'),
+    );
+    await page.screenshot({ path: resolve(output, 'dashboard-reconnecting.png') });
     await run.waitFor('stdout', '==> server restarted');
     await page.waitForFunction(() => document.getElementById('current')?.textContent === 'connected');
+    await page.screenshot({ path: resolve(output, 'dashboard-recovered.png') });
     expect(errors).toEqual([]);
     await page.close();
 

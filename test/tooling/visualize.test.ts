@@ -5,6 +5,7 @@ import { toDirectedGraph } from 'xstate/graph';
 import { sseMachine } from '../../machines/connection.machine.js';
 import {
   describeChart,
+  embedDiagram,
   generateVisualizations,
   toDot,
   toMermaid,
@@ -25,6 +26,12 @@ describe('generated visualizations of sseMachine', () => {
       expect(generated[file], `visualizations/${file} is stale`).toBe(committed);
     },
   );
+
+  it('README.md embeds the current Mermaid diagram', async () => {
+    const readme = await readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    expect(readme).toContain('<!-- diagram:start');
+    expect(embedDiagram(readme, generated['connection.mmd'] ?? ''), 'README diagram is stale').toBe(readme);
+  });
 
   it('has one edge per transition target of toDirectedGraph, with every label part', () => {
     const edges: string[] = [];
