@@ -185,13 +185,31 @@ export function createClient(
     },
   };
 
+  // While a consumer holds reading back, the silence is ours, not the server's: keep the machine's
+  // heartbeat from declaring a live connection dead (a zero-byte progress every half period).
+  let pauseKeepAlive: ReturnType<typeof setInterval> | undefined;
   function onQueuePause(paused: boolean): void {
     pausedQueues += paused ? 1 : -1;
-    if (pausedQueues === 0 && resumeReading !== undefined) {
-      const resume = resumeReading;
-      resumeReading = undefined;
-      resumePromise = undefined;
-      resume();
+    const heartbeat = context.heartbeatTimeout;
+    if (pausedQueues > 0 && pauseKeepAlive === undefined && heartbeat > 0) {
+      pauseKeepAlive = setInterval(
+        () => {
+          if (state === 'connected') {
+            actor.send({ type: 'STREAM.PROGRESS', attempt: context.attempt, bytes: 0, dispatched: 0 });
+          }
+        },
+        Math.max(1, Math.floor(heartbeat / 2)),
+      );
+    }
+    if (pausedQueues === 0) {
+      if (pauseKeepAlive !== undefined) clearInterval(pauseKeepAlive);
+      pauseKeepAlive = undefined;
+      if (resumeReading !== undefined) {
+        const resume = resumeReading;
+        resumeReading = undefined;
+        resumePromise = undefined;
+        resume();
+      }
     }
   }
 
@@ -330,6 +348,8 @@ export function createClient(
       }
       // Readers paused on a full iterator must not hold the attempt open.
       resumeReading?.();
+      if (pauseKeepAlive !== undefined) clearInterval(pauseKeepAlive);
+      pauseKeepAlive = undefined;
       detachSignal();
     },
     retry() {
