@@ -58,8 +58,10 @@ export interface SseMachineContext {
   readonly lastEventId: string;
   /** The server's last `retry:` value (ms); replaces the base reconnect delay from then on. */
   readonly serverRetry: number | undefined;
-  /** A wait the last failure asked for (ms), consumed by the next reconnect. */
+  /** The last failure's `Retry-After` (ms): a floor on the next wait, consumed by it. */
   readonly retryAfter: number | undefined;
+  /** A wait `shouldReconnect` chose for the last failure (ms): replaces the next wait, consumed by it. */
+  readonly chosenDelay: number | undefined;
   /** Connection attempts made so far (1 for the first); also the id of the current attempt. */
   readonly attempt: number;
   /** Reconnects in a row since the last stable connection. */
@@ -105,6 +107,7 @@ function createContext(input: SseMachineInput): SseMachineContext {
     lastEventId: input.lastEventId ?? '',
     serverRetry: undefined,
     retryAfter: undefined,
+    chosenDelay: undefined,
     attempt: 0,
     retries: 0,
     waited: 0,
@@ -181,7 +184,7 @@ export const sseMachine = setup({
     }),
     recordError: assign(({ event }) => {
       if (event.type !== 'STREAM.ERROR') return {};
-      return { lastError: event.error, retryAfter: event.delay ?? event.error.retryAfter };
+      return { lastError: event.error, retryAfter: event.error.retryAfter, chosenDelay: event.delay };
     }),
     recordTimeout: assign(({ context }, params: { timer: TimerName }) => {
       const [code, message] = TIMEOUT_MESSAGES[params.timer];
@@ -194,6 +197,7 @@ export const sseMachine = setup({
           attempt: context.attempt,
         } satisfies SerializedSseError,
         retryAfter: undefined,
+        chosenDelay: undefined,
       };
     }),
     giveUp: assign(({ context }) => ({
@@ -210,11 +214,17 @@ export const sseMachine = setup({
     })),
     planReconnect: assign(({ context }) => {
       const retries = context.retries + 1;
-      const nextDelay = computeReconnectDelay(context.reconnect, retries, context);
-      return { retries, nextDelay, waited: context.waited + nextDelay, retryAfter: undefined };
+      const nextDelay = context.chosenDelay ?? computeReconnectDelay(context.reconnect, retries, context);
+      return {
+        retries,
+        nextDelay,
+        waited: context.waited + nextDelay,
+        retryAfter: undefined,
+        chosenDelay: undefined,
+      };
     }),
     // A Retry-After from the failure that ended in `failed` must not hold back a manual restart.
-    resetRetries: assign({ retries: 0, waited: 0, retryAfter: undefined }),
+    resetRetries: assign({ retries: 0, waited: 0, retryAfter: undefined, chosenDelay: undefined }),
   },
 }).createMachine({
   id: 'sse',

@@ -165,13 +165,12 @@ async function runAttempt(
     if (isStopped()) return;
     options.onError?.(error, attempt);
     const { retryable, delay } = consult(options, error, defaultRetryable);
-    const retryAfter = delay ?? error.retryAfter;
     send({
       type: 'STREAM.ERROR',
       attempt,
       error: error.toJSON(),
       retryable,
-      ...(retryAfter === undefined ? {} : { delay: retryAfter }),
+      ...(delay === undefined ? {} : { delay }),
     });
   };
 

@@ -60,7 +60,10 @@ export interface StreamErrorEvent {
   readonly attempt: number;
   readonly error: SerializedSseError;
   readonly retryable: boolean;
-  /** A wait the policy asks for (ms): `Retry-After`, or a number returned by `shouldReconnect`. */
+  /**
+   * A wait `shouldReconnect` chose (ms): it replaces the policy's wait for the next reconnect.
+   * (A server's `Retry-After` travels as `error.retryAfter` and is a floor on the policy's wait.)
+   */
   readonly delay?: number;
 }
 

@@ -104,7 +104,7 @@ describe('what the server says', () => {
     expect(waitOut(h)).toBe(45_000);
   });
 
-  it('Retry-After (STREAM.ERROR.delay) is a floor, consumed by one reconnect', () => {
+  it('Retry-After (error.retryAfter) is a floor, consumed by one reconnect', () => {
     const h = createHarness({ reconnect: { jitter: 0 } });
     h.actor.send({ type: 'CONNECT' });
     h.fail('HTTP_STATUS', true, 5000);
@@ -117,16 +117,31 @@ describe('what the server says', () => {
     expect(waitOut(h)).toBe(4000);
   });
 
-  it("the error's own retryAfter is used when the event carries no delay", () => {
+  it('a delay chosen by shouldReconnect (STREAM.ERROR.delay) replaces the wait exactly, once', () => {
     const h = createHarness({ reconnect: { jitter: 0 } });
     h.actor.send({ type: 'CONNECT' });
-    h.sendBack({
-      type: 'STREAM.ERROR',
-      attempt: h.attempt(),
-      error: { name: 'SseError', code: 'HTTP_STATUS', message: '503', status: 503, retryAfter: 7000 },
-      retryable: true,
-    });
-    expect(waitOut(h)).toBe(7000);
+    const chosen = (delay: number, retryAfter?: number): void =>
+      h.sendBack({
+        type: 'STREAM.ERROR',
+        attempt: h.attempt(),
+        error: {
+          name: 'SseError',
+          code: 'HTTP_STATUS',
+          message: '503',
+          status: 503,
+          ...(retryAfter === undefined ? {} : { retryAfter }),
+        },
+        retryable: true,
+        delay,
+      });
+    // Below the computed 1000, and even below the server's Retry-After: the user decided.
+    chosen(0, 7000);
+    expect(waitOut(h)).toBe(0);
+    chosen(123);
+    expect(waitOut(h)).toBe(123);
+    // Consumed: the policy's wait again (third reconnect: 4000).
+    h.fail('HTTP_STATUS', true);
+    expect(waitOut(h)).toBe(4000);
   });
 
   it('a timeout clears a Retry-After left from an earlier failure', () => {

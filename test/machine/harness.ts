@@ -25,7 +25,8 @@ export interface Harness {
   sendBack(event: StreamEvent): void;
   open(): void;
   progress(fields?: Partial<Omit<StreamProgressEvent, 'type' | 'attempt'>>): void;
-  fail(code: SseErrorCode, retryable: boolean, delay?: number): void;
+  /** A failure; `retryAfter` is the response's Retry-After (a floor on the policy's wait). */
+  fail(code: SseErrorCode, retryable: boolean, retryAfter?: number): void;
   end(): void;
   /** Advances simulated time. */
   advance(ms: number): void;
@@ -83,13 +84,12 @@ export function createHarness(input: Partial<SseMachineInput> = {}): Harness {
       }),
     progress: (fields = {}) =>
       sendBack({ type: 'STREAM.PROGRESS', attempt: attempt(), bytes: 1, dispatched: 0, ...fields }),
-    fail: (code, retryable, delay) =>
+    fail: (code, retryable, retryAfter) =>
       sendBack({
         type: 'STREAM.ERROR',
         attempt: attempt(),
-        error: streamError(code, attempt()),
+        error: { ...streamError(code, attempt()), ...(retryAfter === undefined ? {} : { retryAfter }) },
         retryable,
-        ...(delay === undefined ? {} : { delay }),
       }),
     end: () => sendBack({ type: 'STREAM.END', attempt: attempt() }),
     advance: (ms) => clock.increment(ms),
