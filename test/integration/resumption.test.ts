@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SseEvent } from '../../src/index.js';
+import { seededRandom } from '../helpers/random.js';
 import { useServer } from './harness.js';
 
 // Issue 3, point 3: resumption never loses, duplicates or reorders an event, however the connection
@@ -10,18 +11,6 @@ const h = useServer();
 const EVENTS = 2000;
 const DISCONNECTS = 200;
 const SEED = 0x5eed_2024;
-
-/** mulberry32: a tiny seeded PRNG, so a failure is reproducible. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The data of event `i`: two lines of multi-byte text (2-, 3- and 4-byte UTF-8). */
 function dataOf(i: number): string {
@@ -58,7 +47,7 @@ function cutPoints(bytes: Buffer, kind: CutKind): number[] {
 
 describe('resumption under 200 forced disconnects at random bytes', () => {
   it('delivers all 2000 events exactly once, in order', async () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const wire = Array.from({ length: EVENTS }, (_, i) => wireOf(i));
     const start = [0];
     for (const bytes of wire) start.push((start.at(-1) as number) + bytes.length);

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSseClient, type SseEvent } from '../../src/index.js';
+import { seededRandom } from '../helpers/random.js';
 import { type ParkedRequest, type SseServer, startSseServer } from '../helpers/sse-server.js';
 
 const TOTAL = 2000;
@@ -23,16 +24,6 @@ const EXPECTED_CODE: Record<Fault, string | undefined> = {
 };
 const FAULTS = Object.keys(EXPECTED_CODE) as Fault[];
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function eventText(index: number): string {
   // Multi-byte text and a multi-line payload, so partial writes split characters and lines.
   return `id: ${index}\nevent: tick\ndata: ${index} ünïcødé ✓\ndata: line two\n\n`;
@@ -44,7 +35,7 @@ describe('chaos: random faults on every connection', () => {
 
   beforeAll(async () => {
     server = await startSseServer();
-    const random = mulberry32(0xc4a05);
+    const random = seededRandom(0xc4a05);
     server.route('/chaos', async (request: ParkedRequest) => {
       const cursor = request.headers['last-event-id'];
       const from = cursor === undefined ? 0 : Number(cursor) + 1;

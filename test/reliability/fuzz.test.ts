@@ -7,20 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isSseError } from '../../src/parser/index.js';
+import { seededRandom } from '../helpers/random.js';
 import { type Entry, parseChunks, utf8 } from '../parser/helpers.js';
 import { vectors } from '../parser/vectors.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000_000);
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Bytes that matter to the grammar, plus UTF-8 lead/continuation bytes, a BOM start, NUL and junk.
 const INTERESTING = [
@@ -87,7 +78,7 @@ function sameLog(a: readonly Entry[], b: readonly Entry[]): boolean {
 
 describe('parser fuzz', () => {
   it(`${RUNS.toLocaleString('en')} random and mutated inputs: only SseError, bounded, chunking-independent`, () => {
-    const random = mulberry32(0xf022);
+    const random = seededRandom(0xf022);
     let foreignErrors = 0;
     let mismatches = 0;
     let limitErrors = 0;
