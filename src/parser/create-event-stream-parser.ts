@@ -250,7 +250,6 @@ export function createEventStreamParser(
       if (
         dataLines === 0 &&
         text.charCodeAt(lineEnd + 1) === LF &&
-        lastEventIdBuffer === committedLastEventId &&
         isData(text, position) &&
         text.charCodeAt(position + 4) === COLON
       ) {
@@ -258,6 +257,11 @@ export function createEventStreamParser(
         if (lineEnd - position > maxEventSize) {
           fail(`event data exceeds maxEventSize (${maxEventSize})`);
           return position;
+        }
+        // The blank line ends the block: commit an `id:` read in it first, as `endBlock` does.
+        if (lastEventIdBuffer !== committedLastEventId) {
+          committedLastEventId = lastEventIdBuffer;
+          onLastEventId?.(committedLastEventId);
         }
         const event: SseEvent = {
           type: eventType === '' ? 'message' : eventType,
