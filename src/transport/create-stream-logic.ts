@@ -132,6 +132,13 @@ export function createBoundStreamLogic(defaultTransport: () => HttpTransport) {
   });
 }
 
+/**
+ * The abort reason of a stopped attempt. Aborting without a reason makes the platform build a
+ * `DOMException` and undici a `RequestAbortedError`, each capturing a stack trace: measured ~5 % of
+ * a create-connect-close cycle. Nothing reads this reason: a stopped attempt ignores its failures.
+ */
+const STOPPED = new SseError('ABORTED', 'the attempt was stopped');
+
 function startAttempt(
   transport: HttpTransport,
   options: StreamOptions,
@@ -148,7 +155,7 @@ function startAttempt(
   });
   return () => {
     stopped = true;
-    controller.abort();
+    controller.abort(STOPPED);
   };
 }
 
