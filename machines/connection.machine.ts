@@ -24,35 +24,59 @@ import type { SerializedSseError, SseErrorCode } from '../src/errors.js';
 import type { SseEvent } from '../src/parser/types.js';
 import type { StreamEvent, StreamInput } from '../src/transport/types.js';
 
-/** When a stream that ended cleanly is reconnected. */
+/**
+ * When a stream that ended cleanly is reconnected: `'always'`, `'never'` (the machine goes to
+ * `closed`), or `'if-resumable'` (only when a `Last-Event-ID` lets the server resume).
+ */
 export type ReconnectOnEnd = 'always' | 'never' | 'if-resumable';
 
 /** Input of {@link sseMachine}: plain data only, so a snapshot stays JSON. */
 export interface SseMachineInput {
+  /** Absolute URL of the event stream. */
   url: string;
+  /** HTTP method. @defaultValue `'GET'` */
   method?: string | undefined;
+  /** Static request headers (functions of the attempt live in the transport, not here). */
   headers?: Readonly<Record<string, string>> | undefined;
+  /** Request body, re-sent on every attempt. */
   body?: string | undefined;
+  /** Seed for the cursor, sent as `Last-Event-ID` on the first request. */
   lastEventId?: string | undefined;
+  /** Overrides of {@link DEFAULT_RECONNECT_POLICY}; `null` limits mean unlimited (JSON has no `Infinity`). */
   reconnect?: Partial<ReconnectPolicy> | undefined;
+  /** Whether a cleanly ended stream is reconnected. @defaultValue `'always'` */
   reconnectOnEnd?: ReconnectOnEnd | undefined;
+  /** No bytes for this long (ms) drops and reconnects; 0 disables. @defaultValue {@link DEFAULT_HEARTBEAT_TIMEOUT} */
   heartbeatTimeout?: number | undefined;
+  /** No dispatched event for this long (ms) drops and reconnects; 0 disables. @defaultValue {@link DEFAULT_IDLE_EVENT_TIMEOUT} */
   idleEventTimeout?: number | undefined;
+  /** No response headers for this long (ms) fails the attempt; 0 disables. @defaultValue {@link DEFAULT_CONNECT_TIMEOUT} */
   connectTimeout?: number | undefined;
+  /** Largest line or event in bytes before `EVENT_TOO_LARGE`. @defaultValue 16 MiB */
   maxEventSize?: number | undefined;
 }
 
 /** Context of {@link sseMachine}. JSON-serializable: no sockets, bodies or parsers live here. */
 export interface SseMachineContext {
+  /** Absolute URL of the event stream. */
   readonly url: string;
+  /** HTTP method, upper case. */
   readonly method: string;
+  /** Static request headers sent on every attempt. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Request body sent on every attempt, if any. */
   readonly body: string | undefined;
+  /** The complete reconnection policy: the input merged over {@link DEFAULT_RECONNECT_POLICY}. */
   readonly reconnect: ReconnectPolicy;
+  /** Whether a cleanly ended stream is reconnected. */
   readonly reconnectOnEnd: ReconnectOnEnd;
+  /** Heartbeat timer (ms) of `connected`; 0 disables it. */
   readonly heartbeatTimeout: number;
+  /** Idle-event timer (ms) of `connected`; 0 disables it. */
   readonly idleEventTimeout: number;
+  /** Timer (ms) of `connecting`; 0 disables it. */
   readonly connectTimeout: number;
+  /** Largest line or event in bytes, handed to the stream actor's parser. */
   readonly maxEventSize: number;
   /** The cursor: last event ID committed by a dispatched (or id-only) block. */
   readonly lastEventId: string;
@@ -70,18 +94,68 @@ export interface SseMachineContext {
   readonly waited: number;
   /** The wait planned for the current `reconnecting` state (ms). */
   readonly nextDelay: number;
+  /** The last failure, serialized so the snapshot stays JSON. */
   readonly lastError: SerializedSseError | undefined;
 }
 
-/** Events {@link sseMachine} accepts. */
-export type SseMachineEvent = { type: 'CONNECT' } | { type: 'RETRY' } | { type: 'CLOSE' } | StreamEvent;
+/**
+ * Events {@link sseMachine} accepts: `CONNECT` (from `idle` or `failed`), `RETRY` (skip the
+ * backoff wait, or leave `failed`), `CLOSE` (from anywhere, final), and the stream actor's
+ * {@link StreamEvent}s.
+ */
+export type SseMachineEvent =
+  | {
+      /** Start connecting (from `idle`), or start over (from `failed`). */
+      type: 'CONNECT';
+    }
+  | {
+      /** Reconnect now instead of after the backoff wait, or leave `failed`. */
+      type: 'RETRY';
+    }
+  | {
+      /** Close for good: the machine reaches its final `closed` state. */
+      type: 'CLOSE';
+    }
+  | StreamEvent;
 
 /** Events {@link sseMachine} emits (`actor.on('sse.event', ...)`) when the stream has no direct sink. */
-export type SseMachineEmitted = { type: 'sse.event'; event: SseEvent };
+export type SseMachineEmitted = {
+  /** Always `'sse.event'`. */
+  type: 'sse.event';
+  /** One dispatched event, exactly as the parser produced it. */
+  event: SseEvent;
+};
 
-/** Defaults of the machine's timers and limits, in ms and bytes. */
+/**
+ * Default heartbeat timeout (ms): longer than the 15–30 s keep-alive comments most servers send,
+ * so one late comment does not drop a healthy connection.
+ *
+ * @example
+ * ```ts
+ * // A server that sends a comment every 5 s can be watched more tightly than the default.
+ * createSseClient(url, { heartbeatTimeout: DEFAULT_HEARTBEAT_TIMEOUT / 3 });
+ * ```
+ */
 export const DEFAULT_HEARTBEAT_TIMEOUT = 45_000;
+/**
+ * Default connect timeout (ms): how long an attempt may wait for response headers.
+ *
+ * @example
+ * ```ts
+ * createSseClient(url, { connectTimeout: 2 * DEFAULT_CONNECT_TIMEOUT }); // a slow gateway
+ * ```
+ */
 export const DEFAULT_CONNECT_TIMEOUT = 30_000;
+/**
+ * Default idle-event timeout: 0, disabled, because many streams legitimately go quiet for long
+ * stretches while their keep-alive comments still prove the connection alive.
+ *
+ * @example
+ * ```ts
+ * // A price feed that must produce an event at least every 10 s.
+ * createSseClient(url, { idleEventTimeout: 10_000 }); // DEFAULT_IDLE_EVENT_TIMEOUT (0) would never fire
+ * ```
+ */
 export const DEFAULT_IDLE_EVENT_TIMEOUT = 0;
 export const DEFAULT_MACHINE_MAX_EVENT_SIZE = 16 * 1024 * 1024;
 

@@ -10,6 +10,7 @@ export type ReconnectStrategy = 'exponential' | 'linear' | 'fixed' | 'immediate'
 
 /** Reconnection policy with every default filled in. `null` means "no limit" (JSON has no Infinity). */
 export interface ReconnectPolicy {
+  /** How the wait grows from one reconnect to the next; `'none'` never reconnects. */
   readonly strategy: ReconnectStrategy;
   /** Base delay in ms: the first wait of `exponential` and `linear`, every wait of `fixed`. */
   readonly initialDelay: number;
@@ -25,7 +26,17 @@ export interface ReconnectPolicy {
   readonly resetAfter: number;
 }
 
-/** Defaults of {@link ReconnectPolicy}. */
+/**
+ * Defaults of {@link ReconnectPolicy}: exponential from 1 s to 30 s with 20 % jitter, never giving
+ * up, and a connection counts as stable after 10 s open.
+ *
+ * @example
+ * ```ts
+ * // The waits a client with the defaults would plan, without jitter: 1000, 2000, 4000, 8000 ms.
+ * const policy = { ...DEFAULT_RECONNECT_POLICY, jitter: 0 };
+ * const waits = [1, 2, 3, 4].map((retry) => computeReconnectDelay(policy, retry));
+ * ```
+ */
 export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = {
   strategy: 'exponential',
   initialDelay: 1000,

@@ -15,7 +15,17 @@ const fetchDefault = (): HttpTransport => {
   return defaultTransport;
 };
 
-/** {@link sseMachine} wired to the fetch transport. Events are emitted as `sse.event`. */
+/**
+ * {@link sseMachine} wired to the fetch transport. Events are emitted as `sse.event`
+ * (`actor.on('sse.event', ...)`).
+ *
+ * @example
+ * ```ts
+ * const actor = createActor(connectionMachine, { input: { url: '/events' } });
+ * actor.on('sse.event', ({ event }) => render(JSON.parse(event.data)));
+ * actor.start().send({ type: 'CONNECT' });
+ * ```
+ */
 export const connectionMachine = createSharedConnectionMachine(fetchDefault);
 
 /**

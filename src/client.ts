@@ -29,9 +29,13 @@ export interface SseClientOptions extends SseOptions {
 
 /** What an `open` listener receives: the accepted response. */
 export interface SseOpenInfo {
+  /** The final URL, after redirects. */
   readonly url: string;
+  /** HTTP status of the accepted response (200). */
   readonly status: number;
+  /** Response headers, lower-case names (read a session id or a rate limit here). */
   readonly headers: Readonly<Record<string, string>>;
+  /** The attempt that connected (1 for the first; higher after reconnects). */
   readonly attempt: number;
 }
 

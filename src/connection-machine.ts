@@ -12,6 +12,16 @@ import type { HttpTransport, StreamOptions } from './transport/types.js';
 /**
  * {@link sseMachine} with the given transport as its `stream` actor. `stream` options carry what
  * cannot live in the machine's context: header functions, `shouldReconnect`, the data-plane sink.
+ * For your own actor (a parent machine, a custom transport, a test double) instead of a client.
+ *
+ * @example
+ * ```ts
+ * const machine = createConnectionMachine(createFetchTransport(), {
+ *   headers: async () => ({ authorization: `Bearer ${await getToken()}` }),
+ *   onEvent: (event) => console.log(event.data),
+ * });
+ * createActor(machine, { input: { url: 'https://example.com/events' } }).start().send({ type: 'CONNECT' });
+ * ```
  */
 export function createConnectionMachine(transport: HttpTransport, stream: StreamOptions = {}) {
   return sseMachine.provide({ actors: { stream: createStreamLogic(transport, stream) } });

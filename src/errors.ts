@@ -6,7 +6,17 @@
  * @module
  */
 
-/** The stable codes an {@link SseError} can carry. Each is documented once, in the README. */
+/**
+ * The stable codes an {@link SseError} can carry. Each is documented once, in the README.
+ * Codes are API: new ones may be added in a minor release, existing ones never change meaning.
+ *
+ * @example
+ * ```ts
+ * function isKnownCode(code: string): code is SseErrorCode {
+ *   return (SSE_ERROR_CODES as readonly string[]).includes(code);
+ * }
+ * ```
+ */
 export const SSE_ERROR_CODES = [
   'NETWORK',
   'HTTP_STATUS',
@@ -29,11 +39,17 @@ export type SseErrorCode = (typeof SSE_ERROR_CODES)[number];
 
 /** Plain-data form of an {@link SseError}: what the machine keeps in context, so snapshots stay JSON. */
 export interface SerializedSseError {
+  /** Always `'SseError'`, so a log reader can tell it from other serialized errors. */
   readonly name: 'SseError';
+  /** The stable code; see {@link SseError.code}. */
   readonly code: SseErrorCode;
+  /** Human-readable description; not stable, do not match on it. */
   readonly message: string;
+  /** HTTP status of the response that caused the error, if any. */
   readonly status?: number;
+  /** URL of the request that failed. */
   readonly url?: string;
+  /** Connection attempt (1 for the first) during which the error happened. */
   readonly attempt?: number;
   /** `Retry-After` of the response, in milliseconds, when the server sent one. */
   readonly retryAfter?: number;
@@ -43,10 +59,15 @@ export interface SerializedSseError {
 
 /** Context an {@link SseError} may carry besides its code and message. */
 export interface SseErrorDetails {
+  /** HTTP status of the response that caused the error. */
   status?: number | undefined;
+  /** URL of the request that failed. */
   url?: string | undefined;
+  /** Connection attempt (1 for the first). */
   attempt?: number | undefined;
+  /** `Retry-After` of the response, in milliseconds. */
   retryAfter?: number | undefined;
+  /** The underlying error (a socket error, an abort reason), kept as the standard `cause`. */
   cause?: unknown;
 }
 
@@ -65,7 +86,9 @@ const kSseError = Symbol.for('sse-machine.error');
  * ```
  */
 export class SseError extends Error {
+  /** Always `'SseError'` (also across duplicate installs, where `instanceof` fails: use {@link isSseError}). */
   override readonly name = 'SseError';
+  /** What went wrong, as a stable code to branch on (the message is for humans). */
   readonly code: SseErrorCode;
   /** HTTP status of the response that caused the error, if any. */
   readonly status: number | undefined;

@@ -46,12 +46,20 @@ export interface EventSourceInit extends Omit<SseClientOptions, 'autoConnect' | 
 
 /** What the `error` events of an {@link EventSource} carry besides the DOM fields. */
 export interface EventSourceErrorEventInit extends EventInit {
+  /** The failure behind the event; `message` and `code` of the event are derived from it. */
   error?: SseError | undefined;
 }
 
 /**
  * The `error` event of an {@link EventSource}: a plain `Event` for DOM code, with the failure attached
  * for code that wants it. `message` and `code` (the HTTP status) match the `eventsource` package.
+ *
+ * @example
+ * ```ts
+ * source.onerror = (event) => {
+ *   if (event.error?.code === 'HTTP_STATUS' && event.code === 401) source.close();
+ * };
+ * ```
  */
 export class EventSourceErrorEvent extends Event {
   // Optional, so that a handler typed for a plain `Event` (the DOM's `onerror`) fits, and ours fits
@@ -75,8 +83,14 @@ export { EventSourceErrorEvent as ErrorEvent };
 
 /** The events an {@link EventSource} dispatches by itself. Named SSE events are `MessageEvent`s too. */
 export interface EventSourceEventMap {
+  /** The connection opened (after every reconnect too). */
   open: Event;
+  /** An event without an `event:` field. */
   message: MessageEvent<string>;
+  /**
+   * A reconnect or a failure ({@link EventSourceErrorEvent}), or an SSE event the server named
+   * `error` (a `MessageEvent`).
+   */
   error: EventSourceErrorEvent | MessageEvent<string>;
 }
 
@@ -135,8 +149,11 @@ export class EventSource extends EventTarget {
   /** The connection failed for good, or `close()` was called. */
   static readonly CLOSED = CLOSED;
 
+  /** {@link EventSource.CONNECTING} on the instance, as the DOM has it. */
   declare readonly CONNECTING: 0;
+  /** {@link EventSource.OPEN} on the instance, as the DOM has it. */
   declare readonly OPEN: 1;
+  /** {@link EventSource.CLOSED} on the instance, as the DOM has it. */
   declare readonly CLOSED: 2;
 
   readonly #url: string;
@@ -216,6 +233,7 @@ export class EventSource extends EventTarget {
   get onopen(): EventSourceHandler<Event> {
     return this.#handler('open');
   }
+  /** Replace the `open` handler (`null` removes it). */
   set onopen(handler: EventSourceHandler<Event>) {
     this.#setHandler('open', handler);
   }
@@ -224,6 +242,7 @@ export class EventSource extends EventTarget {
   get onmessage(): EventSourceHandler<MessageEvent<string>> {
     return this.#handler('message');
   }
+  /** Replace the `message` handler (`null` removes it). */
   set onmessage(handler: EventSourceHandler<MessageEvent<string>>) {
     this.#setHandler('message', handler);
   }
@@ -232,6 +251,7 @@ export class EventSource extends EventTarget {
   get onerror(): EventSourceHandler<EventSourceErrorEvent> {
     return this.#handler('error');
   }
+  /** Replace the `error` handler (`null` removes it). */
   set onerror(handler: EventSourceHandler<EventSourceErrorEvent>) {
     this.#setHandler('error', handler);
   }
@@ -243,11 +263,17 @@ export class EventSource extends EventTarget {
     this.#client.close();
   }
 
+  /**
+   * Listen for `open`, `message` or `error`, typed by {@link EventSourceEventMap}. A listener's
+   * exception does not stop the others; it is reported as a `LISTENER` error on
+   * `source.client.on('error', ...)`.
+   */
   override addEventListener<K extends keyof EventSourceEventMap>(
     type: K,
     listener: ((this: EventSource, event: EventSourceEventMap[K]) => unknown) | EventListenerObject | null,
     options?: boolean | AddEventListenerOptions,
   ): void;
+  /** Listen for events the server names with `event: <type>`; they arrive as `MessageEvent`s. */
   override addEventListener(
     type: string,
     listener: ((this: EventSource, event: MessageEvent<string>) => unknown) | EventListenerObject | null,
@@ -274,11 +300,13 @@ export class EventSource extends EventTarget {
     super.addEventListener(type, wrapper, options);
   }
 
+  /** Remove a listener added with the same type, listener and `capture` flag. */
   override removeEventListener<K extends keyof EventSourceEventMap>(
     type: K,
     listener: ((this: EventSource, event: EventSourceEventMap[K]) => unknown) | EventListenerObject | null,
     options?: boolean | EventListenerOptions,
   ): void;
+  /** Remove a listener of a named event type. */
   override removeEventListener(
     type: string,
     listener: ((this: EventSource, event: MessageEvent<string>) => unknown) | EventListenerObject | null,

@@ -12,24 +12,42 @@ export type SseState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'f
 /** A snapshot of a client's metrics, from `client.metrics()`. Times in ms. */
 export interface SseMetrics {
   /** Time from the start of an attempt to its accepted response: the last one and the median of the last 64. */
-  readonly connectTime: { readonly last: number | undefined; readonly median: number | undefined };
+  readonly connectTime: {
+    /** The most recent attempt's connect time, `undefined` before any response. */
+    readonly last: number | undefined;
+    /** Median over the last 64 attempts, robust to one slow handshake. */
+    readonly median: number | undefined;
+  };
   /** When the current connection opened (epoch ms), if connected. */
   readonly openedAt: number | undefined;
   /** Attempts started after the first one. */
   readonly reconnects: number;
   /** The current attempt number (1 for the first). */
   readonly attempt: number;
+  /** Events dispatched to the client since it was created, over all connections. */
   readonly eventsReceived: number;
+  /** Response body bytes received since the client was created (comments and partial lines included). */
   readonly bytesReceived: number;
   /** Events per second over the last {@link EVENT_RATE_WINDOW_SECONDS} seconds. */
   readonly eventsPerSecond: number;
+  /** The cursor that the next attempt sends as `Last-Event-ID`. */
   readonly lastEventId: string;
+  /** The last failure reported, serialized (`undefined` until one happens). */
   readonly lastError: SerializedSseError | undefined;
   /** Time spent in each state so far, including the current one. */
   readonly timeInState: Readonly<Record<SseState, number>>;
 }
 
-/** Width of the sliding window behind `eventsPerSecond`. */
+/**
+ * Width of the sliding window behind `eventsPerSecond`: long enough to smooth bursts, short
+ * enough that a stalled stream shows as 0 within seconds.
+ *
+ * @example
+ * ```ts
+ * const { eventsPerSecond } = client.metrics();
+ * console.log(`${eventsPerSecond.toFixed(1)} events/s over ${EVENT_RATE_WINDOW_SECONDS} s`);
+ * ```
+ */
 export const EVENT_RATE_WINDOW_SECONDS = 5;
 const CONNECT_SAMPLES = 64;
 

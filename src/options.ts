@@ -47,6 +47,7 @@ export interface SseOptions {
   lastEventId?: string;
   /** Aborting it closes the client for good. */
   signal?: AbortSignal;
+  /** When and how often to reconnect after a failure; unset fields keep their defaults. */
   reconnect?: ReconnectOptions;
   /** Whether a stream the server ended cleanly is reconnected. @defaultValue `'always'` */
   reconnectOnEnd?: ReconnectOnEnd;

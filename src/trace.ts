@@ -32,7 +32,12 @@ export interface TraceOptions {
 }
 
 /** Anything with an XState actor: an `SseClient` (its `actor`) or an actor itself. */
-export type TraceTarget = AnyActorRef | { readonly actor: AnyActorRef };
+export type TraceTarget =
+  | AnyActorRef
+  | {
+      /** The actor to trace (the root of its system is traced). */
+      readonly actor: AnyActorRef;
+    };
 
 function actorOf(target: TraceTarget): AnyActorRef {
   return 'system' in target ? target : target.actor;
@@ -69,7 +74,19 @@ function safeReplacer(): (key: string, value: unknown) => unknown {
   };
 }
 
-/** The {@link TraceRecord} of one inspection event. */
+/**
+ * The {@link TraceRecord} of one inspection event: for your own inspector, when the JSON Lines of
+ * {@link recordTrace} are not the sink you want. `root` names the root actor by its session id.
+ *
+ * @example
+ * ```ts
+ * const records: TraceRecord[] = [];
+ * const actor = createActor(connectionMachine, {
+ *   input: { url },
+ *   inspect: (event) => records.push(toTraceRecord(event, actor, performance.now())),
+ * });
+ * ```
+ */
 export function toTraceRecord(event: InspectionEvent, root: AnyActorRef, ts: number): TraceRecord {
   const base = { ts, type: event.type, actor: actorName(event.actorRef, root) };
   switch (event.type) {

@@ -15,6 +15,12 @@ import type { EventStreamCallbacks, EventStreamParser, EventStreamParserOptions,
 /**
  * Default bound on a line or an event: 16 MiB. Measured in UTF-16 code units of decoded text, which
  * equals bytes for ASCII and is never more than the UTF-8 byte count.
+ *
+ * @example
+ * ```ts
+ * // A feed of large JSON snapshots: allow 64 MiB per event instead of the default 16 MiB.
+ * createEventStreamParser({ onEvent }, { maxEventSize: 4 * DEFAULT_MAX_EVENT_SIZE });
+ * ```
  */
 export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
 

@@ -30,6 +30,7 @@ export type ModelDelay =
  * offered: at most one per state, the others set longer (or not reached in that state).
  */
 export interface ModelScenario {
+  /** Shown in test names and in divergence messages. */
   readonly name: string;
   /** Machine input besides `url`; keep `reconnect.maxAttempts` small, the traversal must be finite. */
   readonly input: Omit<SseMachineInput, 'url'>;
@@ -37,7 +38,15 @@ export interface ModelScenario {
   readonly timers: readonly ModelDelay[];
 }
 
-/** The last event ID model events write (one value keeps the state space finite). */
+/**
+ * The last event ID model events write (one value keeps the state space finite).
+ *
+ * @example
+ * ```ts
+ * // After a path that dispatched an event, a reconnect must resume from it.
+ * expect(request.headers['last-event-id']).toBe(MODEL_EVENT_ID);
+ * ```
+ */
 export const MODEL_EVENT_ID = '7';
 
 const error = (code: SseErrorCode, retryable: boolean): SseMachineEvent => ({
@@ -50,6 +59,12 @@ const error = (code: SseErrorCode, retryable: boolean): SseMachineEvent => ({
 /**
  * What a connection can really do next, per state. `attempt` is 0: the chart does not read it, and
  * the executor's real events carry the real one.
+ *
+ * @example
+ * ```ts
+ * const snapshot = createActor(sseMachine, { input: { url: 'http://model.test/' } }).getSnapshot();
+ * modelEvents(snapshot).map(eventKey); // ['CLOSE', 'CONNECT'] in idle
+ * ```
  */
 export function modelEvents(snapshot: ModelSnapshot): SseMachineEvent[] {
   const events: SseMachineEvent[] = [{ type: 'CLOSE' }];
@@ -78,21 +93,45 @@ export function modelEvents(snapshot: ModelSnapshot): SseMachineEvent[] {
 /**
  * The delayed events the active states wait for (`xstate.after.<delay>.<state id>`): the traversal
  * offers them like any other event, and the executor turns them into clock time.
+ *
+ * @example
+ * ```ts
+ * delayedEvents(connectingSnapshot); // [{ type: 'xstate.after.connectTimeout.sse.active.connecting' }]
+ * ```
  */
-export function delayedEvents(snapshot: ModelSnapshot): { type: string }[] {
+export function delayedEvents(snapshot: ModelSnapshot): {
+  /** `xstate.after.<delay>.<state id>`. */
+  type: string;
+}[] {
   const types = snapshot._nodes
     .flatMap((node) => node.ownEvents)
     .filter((type) => delayOf(type) !== undefined);
   return [...new Set(types)].map((type) => ({ type }));
 }
 
-/** `xstate.after.<delay>.<state id>` → the delay's name; `undefined` for other events. */
+/**
+ * `xstate.after.<delay>.<state id>` → the delay's name; `undefined` for other events.
+ *
+ * @example
+ * ```ts
+ * delayOf('xstate.after.reconnectDelay.sse.reconnecting'); // 'reconnectDelay'
+ * delayOf('CLOSE'); // undefined
+ * ```
+ */
 export function delayOf(eventType: string): ModelDelay | undefined {
   const match = /^xstate\.after\.([^.]+)\./.exec(eventType);
   return match === null ? undefined : (match[1] as ModelDelay);
 }
 
-/** A short, stable key of a model event (its variant, without ids). */
+/**
+ * A short, stable key of a model event (its variant, without ids).
+ *
+ * @example
+ * ```ts
+ * eventKey({ type: 'STREAM.END', attempt: 3 }); // 'STREAM.END'
+ * eventKey({ type: 'STREAM.PROGRESS', attempt: 1, bytes: 9, dispatched: 1 }); // 'STREAM.PROGRESS(1)'
+ * ```
+ */
 export function eventKey(event: SseMachineEvent | { type: string }): string {
   const e = event as Partial<Record<'error' | 'dispatched', unknown>> & { type: string };
   if (e.type === 'STREAM.ERROR') return `STREAM.ERROR(${(e.error as { code: string }).code})`;
@@ -100,7 +139,14 @@ export function eventKey(event: SseMachineEvent | { type: string }): string {
   return e.type;
 }
 
-/** What decides the chart's future: state value, retry count, whether a cursor exists. */
+/**
+ * What decides the chart's future: state value, retry count, whether a cursor exists.
+ *
+ * @example
+ * ```ts
+ * stateKey(actor.getSnapshot()); // '["idle",0,"","active"]'
+ * ```
+ */
 export function stateKey(snapshot: ModelSnapshot): string {
   const { retries, lastEventId } = snapshot.context;
   return JSON.stringify([snapshot.value, retries, lastEventId, snapshot.status]);
@@ -109,6 +155,13 @@ export function stateKey(snapshot: ModelSnapshot): string {
 /**
  * A vertex per transition taken: the state, the event that led to it and the state before.
  * With it, shortest paths cover every transition, not only every state.
+ *
+ * @example
+ * ```ts
+ * // Key the traversal by transition (the default of traversalOptions) or by state:
+ * getShortestPaths(sseMachine, traversalOptions(scenario, transitionKey));
+ * getSimplePaths(sseMachine, traversalOptions(scenario, (snapshot) => stateKey(snapshot)));
+ * ```
  */
 export function transitionKey(
   snapshot: ModelSnapshot,
@@ -119,7 +172,15 @@ export function transitionKey(
   return `${stateKey(previous)} --${eventKey(event)}--> ${stateKey(snapshot)}`;
 }
 
-/** The event filter of a scenario: only the scenario's timers, and nothing once the machine is done. */
+/**
+ * The event filter of a scenario: only the scenario's timers, and nothing once the machine is done.
+ *
+ * @example
+ * ```ts
+ * const [scenario] = CONNECTION_MODEL_SCENARIOS;
+ * const offered = modelEvents(snapshot).filter((event) => isModelEvent(scenario, snapshot, event));
+ * ```
+ */
 export function isModelEvent(
   scenario: ModelScenario,
   snapshot: ModelSnapshot,
@@ -130,21 +191,45 @@ export function isModelEvent(
   return delay === undefined || scenario.timers.includes(delay);
 }
 
-/** Options for `getShortestPaths`/`getSimplePaths` of `sseMachine` in a scenario. */
+/**
+ * Options for `getShortestPaths`/`getSimplePaths` of `sseMachine` in a scenario.
+ *
+ * @example
+ * ```ts
+ * import { getShortestPaths } from 'xstate/graph';
+ *
+ * const paths = getShortestPaths(sseMachine, traversalOptions(CONNECTION_MODEL_SCENARIOS[0]));
+ * ```
+ */
 export function traversalOptions(scenario: ModelScenario, serializeState = transitionKey) {
   return {
-    input: { url: 'http://model.test/', ...scenario.input },
+    /** The scenario's machine input, on a URL that is never requested (the model is pure). */
+    input: {
+      /** A placeholder: the executor runs each path against a real server's URL instead. */
+      url: 'http://model.test/',
+      ...scenario.input,
+    },
+    /** {@link modelEvents} plus the {@link delayedEvents} of the state. */
     events: (snapshot: ModelSnapshot) => [
       ...modelEvents(snapshot),
       ...(delayedEvents(snapshot) as SseMachineEvent[]),
     ],
+    /** {@link isModelEvent} for this scenario. */
     filterEvents: (snapshot: ModelSnapshot, event: SseMachineEvent) =>
       isModelEvent(scenario, snapshot, event),
+    /** The vertex key of the traversal: by transition by default, so every transition gets a path. */
     serializeState,
   };
 }
 
-/** Drop paths whose steps are a prefix of a longer path's: running the longer one covers them. */
+/**
+ * Drop paths whose steps are a prefix of a longer path's: running the longer one covers them.
+ *
+ * @example
+ * ```ts
+ * const paths = maximalPaths(getShortestPaths(sseMachine, traversalOptions(scenario)));
+ * ```
+ */
 export function maximalPaths(paths: readonly ModelPath[]): ModelPath[] {
   const signature = (path: ModelPath): string =>
     path.steps.map((step) => `${eventKey(step.event)}→${stateKey(step.state)}`).join('\n');
@@ -160,6 +245,13 @@ export function maximalPaths(paths: readonly ModelPath[]): ModelPath[] {
 /**
  * Paths of `sseMachine` in a scenario: shortest paths to every transition-keyed vertex (every
  * transition the scenario can take) and, with `simple: true`, every simple path between states.
+ *
+ * @example
+ * ```ts
+ * for (const scenario of CONNECTION_MODEL_SCENARIOS) {
+ *   console.log(scenario.name, getModelPaths(scenario, { simple: true }).length);
+ * }
+ * ```
  */
 export function getModelPaths(scenario: ModelScenario, options: { simple?: boolean } = {}): ModelPath[] {
   const shortest = getShortestPaths(sseMachine, traversalOptions(scenario));

@@ -9,19 +9,33 @@ import { describeChart } from '../visualize/chart-graph.js';
 
 /** What a {@link CoverageRecorder} saw against what the chart has. */
 export interface CoverageReport {
-  readonly states: { readonly covered: number; readonly total: number; readonly missing: readonly string[] };
-  readonly transitions: {
+  /** State nodes entered, by id (`sse.active.connecting`). */
+  readonly states: {
+    /** States entered at least once. */
     readonly covered: number;
+    /** State nodes of the chart. */
     readonly total: number;
+    /** Ids of the states never entered: what a new scenario should reach. */
+    readonly missing: readonly string[];
+  };
+  /** Transitions taken, one per edge of `toDirectedGraph` (a transition with two targets counts twice). */
+  readonly transitions: {
+    /** Edges taken at least once. */
+    readonly covered: number;
+    /** Every edge of the chart. */
+    readonly total: number;
+    /** The edges never taken, each as its edge id and label (`sse.idle:0:0 CONNECT`). */
     readonly missing: readonly string[];
   };
 }
 
 /** Collects coverage from inspection events; pass {@link CoverageRecorder.inspect} to `createActor`. */
 export interface CoverageRecorder {
+  /** The inspection observer: pass it as `createActor(machine, { inspect })`, for any number of actors. */
   readonly inspect: (event: InspectionEvent) => void;
+  /** What was covered so far, as numbers and lists. */
   report(): CoverageReport;
-  /** `states 14/14 (100 %), transitions 25/25 (100 %)` plus what is missing. */
+  /** `states 15/15 (100 %), transitions 25/25 (100 %)` plus what is missing. */
   format(): string;
 }
 

@@ -8,12 +8,15 @@ import { type ModelRunOptions, runModelPath } from './run-model-path.js';
 
 /** What {@link ExecutablePath.run} needs: the server and transport; a fresh pathname by default. */
 export type ExecutablePathOptions = Omit<ModelRunOptions, 'scenario' | 'pathname'> & {
+  /** The server path the run requests; each run gets its own by default, so runs can share a server. */
   readonly pathname?: string;
 };
 
 /** One generated path and the function that executes it. */
 export interface ExecutablePath {
+  /** The scenario the path was generated in (its machine input and timers). */
   readonly scenario: ModelScenario;
+  /** The generated path: its steps from `idle` and the state they reach. */
   readonly path: ModelPath;
   /** `CONNECT → STREAM.OPEN → STREAM.ERROR(NETWORK) → after(reconnectDelay)` */
   readonly description: string;

@@ -28,13 +28,25 @@ import {
 } from './connection-model.js';
 import type { ParkedRequest, SseServer } from './server.js';
 
-/** The header carrying the attempt number, so the executor answers the current attempt's request. */
+/**
+ * The header carrying the attempt number, so the executor answers the current attempt's request
+ * (a request of an older attempt may still be parked).
+ *
+ * @example
+ * ```ts
+ * const request = await server.nextRequest('/run/1');
+ * const attempt = Number(request.headers[ATTEMPT_HEADER]);
+ * ```
+ */
 export const ATTEMPT_HEADER = 'x-model-attempt';
 
 /** What {@link runModelPath} needs. */
 export interface ModelRunOptions {
+  /** The loopback server the machine connects to (see {@link startSseServer}). */
   readonly server: SseServer;
+  /** The transport under test: undici, fetch, or your own. */
   readonly transport: HttpTransport;
+  /** The scenario the path came from: its input configures the machine. */
   readonly scenario: ModelScenario;
   /** A pathname no other run uses (requests are told apart by it). */
   readonly pathname: string;
@@ -44,7 +56,15 @@ export interface ModelRunOptions {
   readonly stepTimeout?: number;
 }
 
-/** The part of a snapshot a real run must reproduce exactly. */
+/**
+ * The part of a snapshot a real run must reproduce exactly: state value, status, attempt and retry
+ * counts, cursor and error code (timing-dependent fields such as delays are left out).
+ *
+ * @example
+ * ```ts
+ * expect(observable(actor.getSnapshot())).toEqual(observable(path.state));
+ * ```
+ */
 export function observable(snapshot: ModelSnapshot): unknown {
   const { attempt, retries, lastEventId, lastError } = snapshot.context;
   return {

@@ -14,6 +14,15 @@ const LONG = 60_000;
  * Each scenario offers only timers that are due first whenever the model fires them: a timer that
  * the model skips is set longer than the one it fires in the same state, or 0 where it is disabled
  * and only its `timerDisabled` edge is wanted.
+ *
+ * @example
+ * ```ts
+ * describe.each(CONNECTION_MODEL_SCENARIOS)('$name', (scenario) => {
+ *   for (const { description, run } of executablePaths(scenario)) {
+ *     it(description, () => run({ server, transport }));
+ *   }
+ * });
+ * ```
  */
 export const CONNECTION_MODEL_SCENARIOS: readonly ModelScenario[] = [
   {

@@ -33,10 +33,13 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** One request that reached the server, with the verbs to answer it. */
 export interface ParkedRequest {
+  /** node's request, for what the fields below leave out (the socket, trailers). */
   readonly req: IncomingMessage;
+  /** node's response, to answer in ways the verbs below do not (a raw head, a slow trickle). */
   readonly res: ServerResponse;
   /** Lower-case header names, as node parsed them. */
   readonly headers: IncomingHttpHeaders;
+  /** HTTP method, as sent. */
   readonly method: string;
   /** The whole request body, decoded as UTF-8 (empty when there was none). */
   readonly body: string;
@@ -62,7 +65,18 @@ export interface ParkedRequest {
   respond(status: number, headers?: OutgoingHttpHeaders, body?: string | Uint8Array): void;
 }
 
-/** Answers every request whose pathname matches, instead of parking it. */
+/**
+ * Answers every request whose pathname matches, instead of parking it.
+ *
+ * @example
+ * ```ts
+ * const ticker: RouteHandler = async (request) => {
+ *   request.open();
+ *   await request.end('id: 1\ndata: tick\n\n');
+ * };
+ * server.route('/ticker', ticker);
+ * ```
+ */
 export type RouteHandler = (request: ParkedRequest) => void | Promise<void>;
 
 /** The handle {@link startSseServer} returns. */
@@ -101,7 +115,21 @@ interface Waiter {
   readonly resolve: (request: ParkedRequest) => void;
 }
 
-/** Start a loopback server on 127.0.0.1, on a free port unless `port` is given. */
+/**
+ * Start a loopback server on 127.0.0.1, on a free port unless `port` is given.
+ *
+ * @example
+ * ```ts
+ * const server = await startSseServer();
+ * const client = createSseClient(server.url('/events'));
+ * const request = await server.nextRequest('/events');
+ * expect(request.headers.accept).toBe('text/event-stream');
+ * request.open();
+ * await request.write('data: hello\n\n');
+ * client.close();
+ * await server.close();
+ * ```
+ */
 export async function startSseServer(options: { port?: number } = {}): Promise<SseServer> {
   const routes = new Map<string, RouteHandler>();
   const received: ParkedRequest[] = [];

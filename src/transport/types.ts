@@ -10,16 +10,19 @@ import type { SseEvent } from '../parser/types.js';
 
 /** What the machine hands the `stream` actor for one attempt. Plain data: it comes from context. */
 export interface StreamInput {
+  /** Absolute URL to request. */
   readonly url: string;
   /** Attempt number (1 for the first); doubles as the attempt id in every event sent back. */
   readonly attempt: number;
   /** The cursor: sent as `Last-Event-ID` when non-empty, and the parser's initial last event ID. */
   readonly lastEventId: string;
+  /** HTTP method, upper case. */
   readonly method: string;
   /** Static headers (a function of the attempt is a transport option, not data). */
   readonly headers: Readonly<Record<string, string>>;
   /** Static body, re-sent on every attempt. */
   readonly body: string | undefined;
+  /** Largest line or event in bytes; the parser fails the attempt with `EVENT_TOO_LARGE` past it. */
   readonly maxEventSize: number;
   /** Bounds the wait for response headers (ms, 0 = none); the machine owns the timer too. */
   readonly connectTimeout: number;
@@ -27,11 +30,15 @@ export interface StreamInput {
 
 /** Response accepted (200 + `text/event-stream`). */
 export interface StreamOpenEvent {
+  /** Discriminant. */
   readonly type: 'STREAM.OPEN';
+  /** The attempt this response belongs to ({@link StreamInput.attempt}). */
   readonly attempt: number;
+  /** HTTP status of the accepted response (200). */
   readonly status: number;
   /** The final URL, after redirects. */
   readonly url: string;
+  /** Response headers, lower-case names. */
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -40,7 +47,9 @@ export interface StreamOpenEvent {
  * Event payloads do not ride on it unless the transport has no direct sink (`events`).
  */
 export interface StreamProgressEvent {
+  /** Discriminant. */
   readonly type: 'STREAM.PROGRESS';
+  /** The attempt the chunk belongs to. */
   readonly attempt: number;
   /** Bytes in the chunk. */
   readonly bytes: number;
@@ -56,9 +65,13 @@ export interface StreamProgressEvent {
 
 /** The attempt failed. `retryable` is the transport's verdict (status policy and `shouldReconnect`). */
 export interface StreamErrorEvent {
+  /** Discriminant. */
   readonly type: 'STREAM.ERROR';
+  /** The attempt that failed. */
   readonly attempt: number;
+  /** The failure, serialized so it can enter the machine's context. */
   readonly error: SerializedSseError;
+  /** False when the machine must go to `failed` instead of reconnecting. */
   readonly retryable: boolean;
   /**
    * A wait `shouldReconnect` chose (ms): it replaces the policy's wait for the next reconnect.
@@ -69,7 +82,9 @@ export interface StreamErrorEvent {
 
 /** The server ended the response cleanly. A partial event at the end was discarded. */
 export interface StreamEndEvent {
+  /** Discriminant. */
   readonly type: 'STREAM.END';
+  /** The attempt whose response ended. */
   readonly attempt: number;
 }
 
@@ -78,15 +93,21 @@ export type StreamEvent = StreamOpenEvent | StreamProgressEvent | StreamErrorEve
 
 /** One HTTP request of one attempt, already built (headers final, redirects not yet followed). */
 export interface HttpRequest {
+  /** Absolute URL to request. */
   readonly url: string;
+  /** HTTP method, upper case. */
   readonly method: string;
+  /** Every request header, `Accept` and `Last-Event-ID` included. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Request body, if any. */
   readonly body: string | Uint8Array | undefined;
+  /** Aborted when the attempt ends for any reason: the transport must then release the connection. */
   readonly signal: AbortSignal;
 }
 
 /** The response head and a body the stream core reads chunk by chunk. */
 export interface HttpResponse {
+  /** HTTP status of the final response (after redirects). */
   readonly status: number;
   /** The final URL, after redirects. */
   readonly url: string;

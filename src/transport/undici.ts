@@ -31,15 +31,36 @@ export interface UndiciTransportOptions {
   maxRedirects?: number;
 }
 
-/** Redirect hops followed per request unless `maxRedirects` says otherwise (the fetch standard's limit). */
+/**
+ * Redirect hops followed per request unless `maxRedirects` says otherwise (the fetch standard's limit).
+ *
+ * @example
+ * ```ts
+ * // An API that must never redirect: fail with REDIRECT instead of following.
+ * createSseClient(url, { maxRedirects: 0 }); // DEFAULT_MAX_REDIRECTS (20) otherwise
+ * ```
+ */
 export const DEFAULT_MAX_REDIRECTS = 20;
 
 /**
  * Options of the shared `Agent`. Both timeouts are off: an event stream may be quiet for longer
  * than undici's 300 s defaults (a known source of "Body Timeout Error" in SSE clients), the
  * machine's `heartbeatTimeout` owns body silence and its `connectTimeout` owns the wait for headers.
+ *
+ * @example
+ * ```ts
+ * import { Agent } from 'undici';
+ * // Your own agent (more connections, TLS options) keeps the timeouts off like the shared one.
+ * const dispatcher = new Agent({ ...DEFAULT_AGENT_OPTIONS, connections: 8 });
+ * createSseClient(url, { dispatcher });
+ * ```
  */
-export const DEFAULT_AGENT_OPTIONS: Readonly<{ bodyTimeout: 0; headersTimeout: 0 }> = Object.freeze({
+export const DEFAULT_AGENT_OPTIONS: Readonly<{
+  /** Off: `heartbeatTimeout` watches a silent body instead. */
+  bodyTimeout: 0;
+  /** Off: `connectTimeout` bounds the wait for response headers instead. */
+  headersTimeout: 0;
+}> = Object.freeze({
   bodyTimeout: 0,
   headersTimeout: 0,
 });
