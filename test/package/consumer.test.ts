@@ -51,10 +51,11 @@ describe('the packed package', () => {
 import { createEventStreamParser } from 'sse-machine/parser';
 import { sseMachine } from 'sse-machine/machine';
 import { EventSource } from 'sse-machine/eventsource';
+import { startSseServer } from 'sse-machine/testing';
 const events = [];
 const parser = createEventStreamParser({ onEvent: (e) => events.push(e) });
 parser.feed('data: hi\\n\\n');
-console.log(JSON.stringify({ c: typeof createSseClient, m: connectionMachine.id, s: sseMachine.id, e: typeof EventSource, err: new SseError('NETWORK', 'x').code, events }));
+console.log(JSON.stringify({ c: typeof createSseClient, m: connectionMachine.id, s: sseMachine.id, e: typeof EventSource, t: typeof startSseServer, err: new SseError('NETWORK', 'x').code, events }));
 `,
     );
     writeFileSync(
@@ -63,10 +64,11 @@ console.log(JSON.stringify({ c: typeof createSseClient, m: connectionMachine.id,
 const { createEventStreamParser } = require('sse-machine/parser');
 const { sseMachine } = require('sse-machine/machine');
 const { EventSource } = require('sse-machine/eventsource');
+const { startSseServer } = require('sse-machine/testing');
 const events = [];
 const parser = createEventStreamParser({ onEvent: (e) => events.push(e) });
 parser.feed('data: hi\\n\\n');
-console.log(JSON.stringify({ c: typeof createSseClient, m: connectionMachine.id, s: sseMachine.id, e: typeof EventSource, err: new SseError('NETWORK', 'x').code, events }));
+console.log(JSON.stringify({ c: typeof createSseClient, m: connectionMachine.id, s: sseMachine.id, e: typeof EventSource, t: typeof startSseServer, err: new SseError('NETWORK', 'x').code, events }));
 `,
     );
     const expected = {
@@ -74,6 +76,7 @@ console.log(JSON.stringify({ c: typeof createSseClient, m: connectionMachine.id,
       m: 'sse',
       s: 'sse',
       e: 'function',
+      t: 'function',
       err: 'NETWORK',
       events: [{ type: 'message', data: 'hi', lastEventId: '' }],
     };
@@ -86,6 +89,9 @@ console.log(JSON.stringify({ c: typeof createSseClient, m: connectionMachine.id,
       join(project, 'consumer.ts'),
       `import { createSseClient, type SseEvent, isSseError } from 'sse-machine';
 import { sseMachine } from 'sse-machine/machine';
+import { EventSource } from 'sse-machine/eventsource';
+import { createEventStreamParser, type EventStreamParser } from 'sse-machine/parser';
+import { startSseServer, type SseServer } from 'sse-machine/testing';
 
 const client = createSseClient('http://127.0.0.1:1/events', { autoConnect: false });
 const off = client.on('message', (event) => {
@@ -105,7 +111,45 @@ sseMachine.provide({ delays: { reconnectDelay: 5, heartbeatTimeout: () => 10 } }
 sseMachine.provide({ delays: { noSuchDelay: 5 } });
 // @ts-expect-error: a message listener gets an SseEvent, not a number
 client.on('message', (event: number) => event);
+
+// events() is an async iterable of SseEvent.
+const iterable: AsyncIterable<SseEvent> = client.events(['message', 'update'], { bufferSize: 16, overflow: 'pause' });
+async function consume(): Promise<string[]> {
+  const seen: string[] = [];
+  for await (const event of client.events()) seen.push(event.data, event.type, event.lastEventId);
+  return seen;
+}
+void iterable; void consume;
+// @ts-expect-error: overflow is 'pause' or 'error'
+client.events(undefined, { overflow: 'drop' });
 client.close();
+
+// The EventSource facade takes the client's options, and its handlers get DOM event types.
+const source = new EventSource('http://127.0.0.1:1/events', { headers: { authorization: 'Bearer x' } });
+source.onmessage = (event) => {
+  const message: MessageEvent<string> = event;
+  const text: string = event.data;
+  void message; void text;
+};
+source.onerror = (event) => { const code: string | undefined = event.error?.code; void code; };
+const state: 0 | 1 | 2 = source.readyState;
+void state;
+// @ts-expect-error: headers are strings
+new EventSource('http://127.0.0.1:1/events', { headers: { retries: 3 } });
+source.close();
+
+// The parser entry on its own.
+const parser: EventStreamParser = createEventStreamParser(
+  { onEvent: (event: SseEvent) => void event.data, onRetry: (ms: number) => void ms },
+  { maxEventSize: 1024 },
+);
+parser.feed(new TextEncoder().encode('data: x\\n\\n'));
+parser.feed('data: y\\n\\n');
+parser.end();
+
+// The testing entry: its server handle is typed.
+const server: Promise<SseServer> = startSseServer();
+void server.then(async (s) => { const url: string = s.url('/events'); void url; await s.close(); });
 `,
     );
     writeFileSync(
