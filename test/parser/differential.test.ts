@@ -50,8 +50,19 @@ function theirs(chunks: readonly Uint8Array[]): Comparable[] {
     onRetry: (ms) => log.push({ kind: 'retry', ms }),
     onComment: (text) => log.push({ kind: 'comment', text }),
   });
-  const decoder = new TextDecoder();
-  for (const chunk of [...chunks, FINAL_LF]) parser.feed(decoder.decode(chunk, { stream: true }));
+  // The decoder keeps BOMs and one leading BOM is stripped here: Node 24's streaming TextDecoder
+  // (observed on 24.21) strips a second BOM when the first one is split across chunks, which would
+  // make the reference wrong, not eventsource-parser.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let first = true;
+  for (const chunk of [...chunks, FINAL_LF]) {
+    let text = decoder.decode(chunk, { stream: true });
+    if (first && text.length > 0) {
+      first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    parser.feed(text);
+  }
   parser.feed(decoder.decode());
   return log;
 }
