@@ -67,7 +67,11 @@ export interface SseIteratorOptions {
 export interface SseClient extends AsyncDisposable {
   /** Listen to the client's own events: `open`, `error`, `state`, `cursor`. Returns an unsubscribe function. */
   on<K extends keyof SseClientEventMap>(type: K, listener: (value: SseClientEventMap[K]) => void): () => void;
-  /** Listen to an SSE event type (`'message'` for events without `event:`). Returns an unsubscribe function. */
+  /**
+   * Listen to an SSE event type (`'message'` for events without `event:`). Returns an unsubscribe
+   * function. Server events named `open`, `error`, `state` or `cursor` arrive as `event:open`,
+   * `event:error`, ... so they never reach a listener of the client's own events.
+   */
   on(type: string, listener: (event: SseEvent) => void): () => void;
   /**
    * Iterate over events (all, or of the given types) with a bounded buffer. Leaving the loop
@@ -102,6 +106,13 @@ const asyncDispose: typeof Symbol.asyncDispose =
   (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
 
 type AnyListener = (value: never) => void;
+
+/**
+ * The client's own event names. A server event with one of these types would reach listeners
+ * expecting an `SseError` or a state, so it is delivered under `event:<type>` instead.
+ */
+/** @internal */
+export const CLIENT_EVENT_NAMES: ReadonlySet<string> = new Set(['open', 'error', 'state', 'cursor']);
 
 /** The flattened state of a snapshot of the connection machine. */
 export function flattenState(value: unknown): SseState {
@@ -163,7 +174,7 @@ export function createClient(
     liveLastEventId = event.lastEventId;
     if (filter !== undefined && !filter.has(event.type)) return;
     metrics.recordEvent();
-    const list = listeners.get(event.type);
+    const list = listeners.get(CLIENT_EVENT_NAMES.has(event.type) ? `event:${event.type}` : event.type);
     if (list !== undefined) for (const listener of list) call(listener, event, false);
     if (iterators.size > 0) for (const queue of iterators) queue.push(event);
   }

@@ -24,7 +24,7 @@
  * @module
  */
 import type { SseMachineContext } from '../machines/connection.machine.js';
-import type { SseClient, SseClientOptions, SseOpenInfo } from './client.js';
+import { CLIENT_EVENT_NAMES, type SseClient, type SseClientOptions, type SseOpenInfo } from './client.js';
 import { isSseError, type SerializedSseError, type SseError } from './errors.js';
 import { createSseClient } from './index.js';
 import type { SseEvent } from './parser/types.js';
@@ -115,16 +115,6 @@ function baseUrl(): string | undefined {
   return (globalThis as { location?: { href?: string } }).location?.href;
 }
 
-function isSseEvent(value: unknown): value is SseEvent {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !isSseError(value) &&
-    typeof (value as SseEvent).data === 'string' &&
-    typeof (value as SseEvent).type === 'string'
-  );
-}
-
 /**
  * A WHATWG `EventSource` over `createSseClient`: `readyState`, `onopen`/`onmessage`/`onerror`,
  * `addEventListener`, `close()`, `MessageEvent`s with `data`, `origin` and `lastEventId`.
@@ -203,7 +193,6 @@ export class EventSource extends EventTarget {
     this.#client.on('error', (value: unknown) => this.#onClientError(value));
     this.#client.on('state', (value: unknown) => this.#onClientState(value));
     this.#client.on('open', (value: unknown) => this.#onClientOpen(value));
-    this.#forwarded.add('error').add('open').add('state');
   }
 
   /** The URL of the stream, resolved (the original one, not where redirects led). */
@@ -385,9 +374,9 @@ export class EventSource extends EventTarget {
   #forward(type: string): void {
     if (this.#forwarded.has(type)) return;
     this.#forwarded.add(type);
-    this.#client.on(type, (value: unknown) => {
-      if (isSseEvent(value)) this.#dispatchMessage(value);
-    });
+    // The client delivers server events that share a name with its own events as `event:<type>`.
+    const key = CLIENT_EVENT_NAMES.has(type) ? `event:${type}` : type;
+    this.#client.on(key, (value: SseEvent) => this.#dispatchMessage(value));
   }
 
   #dispatchMessage(event: SseEvent): void {
@@ -403,10 +392,6 @@ export class EventSource extends EventTarget {
   }
 
   #onClientError(value: unknown): void {
-    if (isSseEvent(value)) {
-      this.#dispatchMessage(value);
-      return;
-    }
     // LISTENER reports are about user code, not the connection: they stay on the client's channel.
     if (!isSseError(value) || value.code === 'LISTENER') return;
     const awaited = this.#awaitedError;
@@ -418,10 +403,6 @@ export class EventSource extends EventTarget {
   }
 
   #onClientOpen(value: unknown): void {
-    if (isSseEvent(value)) {
-      this.#dispatchMessage(value);
-      return;
-    }
     if (this.#readyState === CLOSED) return;
     // HTML §9.2.3 "announce the connection": readyState first, then the event.
     this.#origin = new URL((value as SseOpenInfo).url).origin;
@@ -430,10 +411,6 @@ export class EventSource extends EventTarget {
   }
 
   #onClientState(value: unknown): void {
-    if (isSseEvent(value)) {
-      this.#dispatchMessage(value);
-      return;
-    }
     this.#awaitedError = undefined;
     if (this.#readyState === CLOSED) return;
     if (value === 'reconnecting' || value === 'failed') {

@@ -23,6 +23,28 @@ function client(path = '/events', options: SseClientOptions = {}): SseClient {
 }
 
 describe('on(): SSE event types', () => {
+  it("server events named like the client's own events arrive as event:<type>, never as an SseError", async () => {
+    const c = client();
+    const errors: unknown[] = [];
+    const states: unknown[] = [];
+    const named: string[] = [];
+    c.on('error', (error) => errors.push(error));
+    c.on('state', (state) => states.push(state));
+    for (const type of ['open', 'error', 'state', 'cursor']) {
+      c.on(`event:${type}`, (event) => named.push(`${event.type}:${event.data}`));
+    }
+    const done = nextOf(c, 'end');
+    const request = await server.nextRequest('/events');
+    request.open();
+    await request.write(
+      'event: open\ndata: o\n\nevent: error\ndata: e\n\nevent: state\ndata: s\n\nevent: cursor\ndata: c\n\nevent: end\ndata:\n\n',
+    );
+    await done;
+    expect(named).toEqual(['open:o', 'error:e', 'state:s', 'cursor:c']);
+    expect(errors).toEqual([]);
+    expect(states.every((state) => typeof state === 'string')).toBe(true);
+  });
+
   it('delivers unnamed events to message and named events to their type only', async () => {
     const c = client();
     const messages: string[] = [];
