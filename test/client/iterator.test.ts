@@ -1,32 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  createSseClient,
   isSseError,
   type SseClient,
   type SseClientOptions,
   type SseError,
   type SseEvent,
 } from '../../src/index.js';
-import { type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { useServer } from '../helpers/harness.js';
 import { nextOf, stateReached } from './helpers.js';
 
-let server: SseServer;
-const clients: SseClient[] = [];
-beforeEach(async () => {
-  server = await startSseServer();
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.close();
-});
+// Every test gets a fresh loopback server; its clients are closed after it.
+const h = useServer();
 
 function client(options: SseClientOptions = {}, path = '/events'): SseClient {
-  const created = createSseClient(server.url(path), {
-    reconnect: { initialDelay: 1, jitter: 0 },
-    ...options,
-  });
-  clients.push(created);
-  return created;
+  return h.client(path, { reconnect: { initialDelay: 1, jitter: 0 }, ...options });
 }
 
 async function take(iterator: AsyncIterator<SseEvent>, count: number): Promise<SseEvent[]> {
@@ -43,7 +30,7 @@ describe('events() iterator', () => {
   it('receives every event in order, across chunks', async () => {
     const c = client();
     const iterator = c.events();
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const stream = Array.from({ length: 20 }, (_, i) => `data: ${i}\n\n`).join('');
     // Cut points that split fields, line ends and blank lines, and chunks that carry several events.
@@ -61,7 +48,7 @@ describe('events() iterator', () => {
     const c = client();
     const all = c.events();
     const ticks = c.events(['tick']);
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     await request.write(
       'data: m\n\nevent: tick\ndata: 1\n\nevent: tock\ndata: x\n\nevent: tick\ndata: 2\n\n',
@@ -77,7 +64,7 @@ describe('events() iterator', () => {
 
   it('break closes the client, and the server sees the socket close', async () => {
     const c = client();
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     await request.write('data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n');
     const seen: string[] = [];
@@ -87,13 +74,13 @@ describe('events() iterator', () => {
     }
     expect(seen).toEqual(['1', '2']);
     expect(c.state).toBe('closed');
-    await server.waitForSockets(0);
+    await h.server.waitForSockets(0);
   });
 
   it('ends (done) when the client closes, after handing out what was buffered', async () => {
     const c = client();
     const iterator = c.events();
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const two = nextOf(c, 'message', 2);
     await request.write('data: a\n\ndata: b\n\n');
@@ -106,7 +93,7 @@ describe('events() iterator', () => {
   it('a pending next() resolves done when the client closes', async () => {
     const c = client();
     const iterator = c.events();
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     await stateReached(c, 'connected');
     const pending = iterator.next();
@@ -116,7 +103,7 @@ describe('events() iterator', () => {
 
   it('a for-await loop ends when the server ends the stream and reconnectOnEnd is never', async () => {
     const c = client({ reconnectOnEnd: 'never' });
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     await request.write('data: 1\n\ndata: 2\n\n');
     await request.end();
@@ -130,7 +117,7 @@ describe('events() iterator', () => {
     const c = client();
     const iterator = c.events();
     const pending = iterator.next();
-    (await server.nextRequest('/events')).respond(404);
+    (await h.server.nextRequest('/events')).respond(404);
     const error = await pending.then(
       () => undefined,
       (reason: unknown) => reason,
@@ -154,7 +141,7 @@ describe('events() iterator', () => {
   it("overflow 'error' ends the iteration at once with BUFFER_OVERFLOW; the connection stays up", async () => {
     const c = client();
     const iterator = c.events(undefined, { bufferSize: 3, overflow: 'error' });
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const five = nextOf(c, 'message', 5);
     await request.write('data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\ndata: 5\n\n');
@@ -181,7 +168,7 @@ describe('events() iterator', () => {
   it("a consumer that keeps up never overflows with overflow 'error'", async () => {
     const c = client();
     const iterator = c.events(undefined, { bufferSize: 1, overflow: 'error' });
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const seen: string[] = [];
     for (let i = 0; i < 10; i++) {

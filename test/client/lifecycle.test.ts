@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createSseClient,
   type SseClient,
@@ -6,26 +6,14 @@ import {
   type SseError,
   type SseEvent,
 } from '../../src/index.js';
-import { type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { useServer } from '../helpers/harness.js';
 import { barrier, nextOf, requestsTo, stateReached } from './helpers.js';
 
-let server: SseServer;
-const clients: SseClient[] = [];
-beforeEach(async () => {
-  server = await startSseServer();
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.close();
-});
+// Every test gets a fresh loopback server; its clients are closed after it.
+const h = useServer();
 
 function client(options: SseClientOptions = {}, path = '/events'): SseClient {
-  const created = createSseClient(server.url(path), {
-    reconnect: { initialDelay: 1, jitter: 0 },
-    ...options,
-  });
-  clients.push(created);
-  return created;
+  return h.client(path, { reconnect: { initialDelay: 1, jitter: 0 }, ...options });
 }
 
 describe('autoConnect', () => {
@@ -36,7 +24,7 @@ describe('autoConnect', () => {
     c.on('state', (state) => states.push(state));
     c.on('message', (event) => data.push(event.data));
     expect(c.state).toBe('idle');
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const two = nextOf(c, 'message', 2);
     await request.write('data: first\n\ndata: second\n\n');
@@ -49,13 +37,13 @@ describe('autoConnect', () => {
     const c = client({ autoConnect: false });
     const states: string[] = [];
     c.on('state', (state) => states.push(state));
-    await barrier(server);
-    expect(requestsTo(server, '/events')).toBe(0);
+    await barrier(h.server);
+    expect(requestsTo(h.server, '/events')).toBe(0);
     expect(c.state).toBe('idle');
     expect(states).toEqual([]);
     c.connect();
     expect(c.state).toBe('connecting');
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     await stateReached(c, 'connected');
     expect(states).toEqual(['connecting', 'connected']);
@@ -69,24 +57,24 @@ describe('connect()', () => {
     c.on('state', (state) => states.push(state));
     c.connect();
     c.connect();
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     c.connect();
     request.open();
     await stateReached(c, 'connected');
     c.connect();
-    await barrier(server);
-    expect(requestsTo(server, '/events')).toBe(1);
+    await barrier(h.server);
+    expect(requestsTo(h.server, '/events')).toBe(1);
     expect(states).toEqual(['connecting', 'connected']);
     expect(c.metrics().attempt).toBe(1);
   });
 
   it('restarts a failed client', async () => {
     const c = client();
-    (await server.nextRequest('/events')).respond(404);
+    (await h.server.nextRequest('/events')).respond(404);
     await stateReached(c, 'failed');
     c.connect();
     expect(c.state).toBe('connecting');
-    const again = await server.nextRequest('/events');
+    const again = await h.server.nextRequest('/events');
     again.open();
     await stateReached(c, 'connected');
     expect(c.metrics().attempt).toBe(2);
@@ -98,38 +86,38 @@ describe('close()', () => {
     const c = client();
     const states: string[] = [];
     c.on('state', (state) => states.push(state));
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     await stateReached(c, 'connected');
     c.close();
     c.close();
     expect(c.state).toBe('closed');
-    await server.waitForSockets(0);
+    await h.server.waitForSockets(0);
     c.connect();
     c.retry();
-    await barrier(server);
-    expect(requestsTo(server, '/events')).toBe(1);
+    await barrier(h.server);
+    expect(requestsTo(h.server, '/events')).toBe(1);
     expect(c.state).toBe('closed');
     expect(states).toEqual(['connecting', 'connected', 'closed']);
   });
 
   it('while reconnecting cancels the backoff timer', async () => {
     const c = client({ reconnect: { initialDelay: 60_000, jitter: 0 } });
-    (await server.nextRequest('/events')).respond(503);
+    (await h.server.nextRequest('/events')).respond(503);
     await stateReached(c, 'reconnecting');
     c.close();
     expect(c.state).toBe('closed');
     // The actor is stopped: no timer of it can fire a request any more.
     expect(c.actor.getSnapshot().status).not.toBe('active');
-    await barrier(server);
-    expect(requestsTo(server, '/events')).toBe(1);
+    await barrier(h.server);
+    expect(requestsTo(h.server, '/events')).toBe(1);
   });
 
   it('before the first microtask: autoConnect never connects', async () => {
     const c = client();
     c.close();
-    await barrier(server);
-    expect(requestsTo(server, '/events')).toBe(0);
+    await barrier(h.server);
+    expect(requestsTo(h.server, '/events')).toBe(0);
     expect(c.state).toBe('closed');
   });
 });
@@ -137,11 +125,11 @@ describe('close()', () => {
 describe('retry()', () => {
   it('skips a long backoff wait: the next request arrives at once', async () => {
     const c = client({ reconnect: { initialDelay: 60_000, jitter: 0 } });
-    (await server.nextRequest('/events')).respond(503);
+    (await h.server.nextRequest('/events')).respond(503);
     await stateReached(c, 'reconnecting');
     const started = performance.now();
     c.retry();
-    const second = await server.nextRequest('/events');
+    const second = await h.server.nextRequest('/events');
     expect(performance.now() - started).toBeLessThan(5_000);
     second.open();
     await stateReached(c, 'connected');
@@ -151,11 +139,11 @@ describe('retry()', () => {
   it('restarts from failed', async () => {
     const c = client();
     const errors = nextOf(c, 'error');
-    (await server.nextRequest('/events')).respond(404);
+    (await h.server.nextRequest('/events')).respond(404);
     await stateReached(c, 'failed');
     expect((await errors)[0]?.code).toBe('HTTP_STATUS');
     c.retry();
-    const second = await server.nextRequest('/events');
+    const second = await h.server.nextRequest('/events');
     second.open();
     await stateReached(c, 'connected');
   });
@@ -165,13 +153,13 @@ describe('retry()', () => {
     c.retry();
     expect(c.state).toBe('idle');
     c.connect();
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     await stateReached(c, 'connected');
     c.retry();
     expect(c.state).toBe('connected');
-    await barrier(server);
-    expect(requestsTo(server, '/events')).toBe(1);
+    await barrier(h.server);
+    expect(requestsTo(h.server, '/events')).toBe(1);
   });
 });
 
@@ -183,14 +171,14 @@ describe('state, lastEventId, actor', () => {
     c.connect();
     expect(c.state).toBe('connecting');
     expect(c.actor.getSnapshot().value).toEqual({ active: 'connecting' });
-    const first = await server.nextRequest('/events');
+    const first = await h.server.nextRequest('/events');
     first.open();
     await stateReached(c, 'connected');
     expect(c.actor.getSnapshot().value).toMatchObject({ active: { connected: expect.any(Object) } });
     const reconnecting = stateReached(c, 'reconnecting');
     first.destroy();
     await reconnecting;
-    const second = await server.nextRequest('/events');
+    const second = await h.server.nextRequest('/events');
     second.open();
     await stateReached(c, 'connected');
     c.close();
@@ -201,7 +189,7 @@ describe('state, lastEventId, actor', () => {
   it('lastEventId starts from the option, follows the stream, and is sent on reconnection', async () => {
     const c = client({ lastEventId: 'seed' });
     expect(c.lastEventId).toBe('seed');
-    const first = await server.nextRequest('/events');
+    const first = await h.server.nextRequest('/events');
     expect(first.headers['last-event-id']).toBe('seed');
     first.open();
     const got = nextOf(c, 'message');
@@ -209,7 +197,7 @@ describe('state, lastEventId, actor', () => {
     expect((await got)[0]?.lastEventId).toBe('42');
     expect(c.lastEventId).toBe('42');
     await first.end();
-    const second = await server.nextRequest('/events');
+    const second = await h.server.nextRequest('/events');
     expect(second.headers['last-event-id']).toBe('42');
   });
 
@@ -217,7 +205,7 @@ describe('state, lastEventId, actor', () => {
     const c = client({ autoConnect: false });
     expect(typeof c.actor.send).toBe('function');
     expect(c.actor.getSnapshot().status).toBe('active');
-    expect(c.actor.getSnapshot().context.url).toBe(server.url('/events'));
+    expect(c.actor.getSnapshot().context.url).toBe(h.server.url('/events'));
     const persisted = c.actor.getPersistedSnapshot() as unknown as { value: unknown };
     expect(persisted.value).toBe('idle');
   });
@@ -231,7 +219,7 @@ describe('metrics()', () => {
     expect(before.bytesReceived).toBe(0);
     expect(before.connectTime.last).toBeUndefined();
     expect(before.attempt).toBe(0);
-    const first = await server.nextRequest('/events');
+    const first = await h.server.nextRequest('/events');
     first.open();
     const chunk = 'id: 1\ndata: one\n\nid: 2\ndata: two\n\n';
     const two = nextOf(c, 'message', 2);
@@ -251,8 +239,8 @@ describe('metrics()', () => {
 
     const error = nextOf(c, 'error');
     first.destroy();
-    (await server.nextRequest('/events')).respond(500);
-    const third = await server.nextRequest('/events');
+    (await h.server.nextRequest('/events')).respond(500);
+    const third = await h.server.nextRequest('/events');
     third.open();
     await stateReached(c, 'connected');
     await error;
@@ -282,17 +270,17 @@ describe('disposal and signal', () => {
     {
       await using c = client();
       kept = c;
-      const request = await server.nextRequest('/events');
+      const request = await h.server.nextRequest('/events');
       request.open();
       await stateReached(c, 'connected');
     }
     expect(kept?.state).toBe('closed');
-    await server.waitForSockets(0);
+    await h.server.waitForSockets(0);
   });
 
   it('Symbol.asyncDispose closes and resolves', async () => {
     const c = client();
-    await server.nextRequest('/events');
+    await h.server.nextRequest('/events');
     await c[Symbol.asyncDispose]();
     expect(c.state).toBe('closed');
   });
@@ -300,20 +288,20 @@ describe('disposal and signal', () => {
   it('aborting the signal closes the client', async () => {
     const controller = new AbortController();
     const c = client({ signal: controller.signal });
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     await stateReached(c, 'connected');
     controller.abort();
     expect(c.state).toBe('closed');
-    await server.waitForSockets(0);
+    await h.server.waitForSockets(0);
   });
 
   it('a pre-aborted signal never connects', async () => {
     const c = client({ signal: AbortSignal.abort() });
     expect(c.state).toBe('closed');
     c.connect();
-    await barrier(server);
-    expect(requestsTo(server, '/events')).toBe(0);
+    await barrier(h.server);
+    expect(requestsTo(h.server, '/events')).toBe(0);
     expect(c.state).toBe('closed');
   });
 });
@@ -346,7 +334,7 @@ describe('listener exceptions are contained', () => {
       c.on('error', () => {
         throw new Error('error boom');
       });
-      const request = await server.nextRequest('/events');
+      const request = await h.server.nextRequest('/events');
       request.open();
       const two = nextOf(c, 'message', 2);
       await request.write('data: 1\n\ndata: 2\n\n');
@@ -404,7 +392,7 @@ describe('option validation', () => {
   it.each(cases)(
     '%s throws a TypeError "sse-machine: …" before any request',
     async (_name, url, options, text) => {
-      const target = url === '' ? server.url('/events') : url;
+      const target = url === '' ? h.server.url('/events') : url;
       let thrown: unknown;
       try {
         createSseClient(target, options);
@@ -414,8 +402,8 @@ describe('option validation', () => {
       expect(thrown).toBeInstanceOf(TypeError);
       expect((thrown as TypeError).message).toMatch(/^sse-machine: /);
       expect((thrown as TypeError).message).toMatch(text);
-      await barrier(server);
-      expect(requestsTo(server, '/events')).toBe(0);
+      await barrier(h.server);
+      expect(requestsTo(h.server, '/events')).toBe(0);
     },
   );
 
@@ -428,7 +416,7 @@ describe('option validation', () => {
 describe('typed listeners', () => {
   it('SSE events carry type, data, lastEventId', async () => {
     const c = client();
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const got = nextOf(c, 'update');
     await request.write('event: update\nid: 7\ndata: line 1\ndata: line 2\n\n');

@@ -1,25 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSseClient, type SseClient, type SseClientOptions, type SseError } from '../../src/index.js';
-import { type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { useServer } from '../helpers/harness.js';
 import { nextOf, stateReached } from './helpers.js';
 
-let server: SseServer;
-const clients: SseClient[] = [];
-beforeEach(async () => {
-  server = await startSseServer();
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.close();
-});
+// Every test gets a fresh loopback server; its clients are closed after it.
+const h = useServer();
 
 function client(path = '/events', options: SseClientOptions = {}): SseClient {
-  const created = createSseClient(server.url(path), {
-    reconnect: { initialDelay: 1, jitter: 0 },
-    ...options,
-  });
-  clients.push(created);
-  return created;
+  return h.client(path, { reconnect: { initialDelay: 1, jitter: 0 }, ...options });
 }
 
 describe('on(): SSE event types', () => {
@@ -34,7 +22,7 @@ describe('on(): SSE event types', () => {
       c.on(`event:${type}`, (event) => named.push(`${event.type}:${event.data}`));
     }
     const done = nextOf(c, 'end');
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     await request.write(
       'event: open\ndata: o\n\nevent: error\ndata: e\n\nevent: state\ndata: s\n\nevent: cursor\ndata: c\n\nevent: end\ndata:\n\n',
@@ -52,7 +40,7 @@ describe('on(): SSE event types', () => {
     c.on('message', (event) => messages.push(event.data));
     c.on('ping', (event) => pings.push(`${event.type}:${event.data}`));
     const done = nextOf(c, 'end');
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     await request.write('data: a\n\nevent: ping\ndata: p1\n\ndata: b\n\nevent: other\ndata: x\n\n');
     await request.write('event: ping\ndata: p2\n\nevent: end\ndata:\n\n');
@@ -65,7 +53,7 @@ describe('on(): SSE event types', () => {
     const c = client();
     const seen: string[] = [];
     const off = c.on('message', (event) => seen.push(event.data));
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const first = nextOf(c, 'message');
     await request.write('data: 1\n\n');
@@ -94,7 +82,7 @@ describe('on(): SSE event types', () => {
       offD();
     });
     offD = c.on('message', (event) => calls.push(`d${event.data}`));
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const two = nextOf(c, 'message', 2);
     await request.write('data: 1\n\ndata: 2\n\n');
@@ -114,7 +102,7 @@ describe('on(): SSE event types', () => {
         c.on('message', (event) => late.push(event.data));
       }
     });
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const two = nextOf(c, 'message', 2);
     await request.write('data: 1\n\ndata: 2\n\n');
@@ -134,11 +122,11 @@ describe('on(): open, state, cursor, error', () => {
     const states: string[] = [];
     c.on('state', (state) => states.push(state));
     const opened = nextOf(c, 'open');
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open({ 'x-test': 'yes' });
     const [info] = await opened;
     expect(info?.status).toBe(200);
-    expect(info?.url).toBe(server.url('/events'));
+    expect(info?.url).toBe(h.server.url('/events'));
     expect(info?.attempt).toBe(1);
     expect(info?.headers['x-test']).toBe('yes');
     expect(info?.headers['content-type']).toBe('text/event-stream');
@@ -150,11 +138,11 @@ describe('on(): open, state, cursor, error', () => {
     const c = client();
     const attempts: number[] = [];
     c.on('open', (info) => attempts.push(info.attempt));
-    const first = await server.nextRequest('/events');
+    const first = await h.server.nextRequest('/events');
     first.open();
     await stateReached(c, 'connected');
     first.destroy();
-    const second = await server.nextRequest('/events');
+    const second = await h.server.nextRequest('/events');
     const reopened = nextOf(c, 'open');
     second.open();
     await reopened;
@@ -165,7 +153,7 @@ describe('on(): open, state, cursor, error', () => {
     const c = client();
     const cursors: string[] = [];
     c.on('cursor', (id) => cursors.push(id));
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     // One chunk at a time: the cursor is committed once per received chunk (its last id).
     for (const [chunk, expected] of [
@@ -187,7 +175,7 @@ describe('on(): open, state, cursor, error', () => {
 
   it('a chunk with several ids reports the last one', async () => {
     const c = client();
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const cursor = nextOf(c, 'cursor');
     await request.write('id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n');
@@ -199,9 +187,9 @@ describe('on(): open, state, cursor, error', () => {
     const c = client();
     const errors: SseError[] = [];
     c.on('error', (error) => errors.push(error));
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.respond(503, { 'content-type': 'text/plain' }, 'busy');
-    await server.nextRequest('/events');
+    await h.server.nextRequest('/events');
     expect(errors).toHaveLength(1);
     expect(errors[0]?.name).toBe('SseError');
     expect(errors[0]?.code).toBe('HTTP_STATUS');
@@ -219,7 +207,7 @@ describe('events option (filter)', () => {
     c.on('keep', (event) => kept.push(event.data));
     c.on('drop', () => kept.push('dropped!'));
     const iterator = c.events();
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const two = nextOf(c, 'keep', 2);
     await request.write(
@@ -235,7 +223,7 @@ describe('events option (filter)', () => {
 
   it('an empty filter delivers everything', async () => {
     const c = client('/events', { events: [] });
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const got = nextOf(c, 'message');
     await request.write('data: all\n\n');
@@ -244,7 +232,7 @@ describe('events option (filter)', () => {
 
   it('a filter that is not an array is a TypeError', () => {
     expect(() =>
-      createSseClient(server.url('/events'), { events: 'keep' as unknown as string[], autoConnect: false }),
+      createSseClient(h.server.url('/events'), { events: 'keep' as unknown as string[], autoConnect: false }),
     ).toThrow(/^sse-machine: events must be an array/);
   });
 });

@@ -1,25 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSseClient, type SseClient, type SseClientOptions } from '../../src/index.js';
-import { type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { describe, expect, it } from 'vitest';
+import type { SseClient, SseClientOptions } from '../../src/index.js';
+import { useServer } from '../helpers/harness.js';
 import { barrier, nextOf, requestsTo, stateReached } from './helpers.js';
 
-let server: SseServer;
-const clients: SseClient[] = [];
-beforeEach(async () => {
-  server = await startSseServer();
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.close();
-});
+// Every test gets a fresh loopback server; its clients are closed after it.
+const h = useServer();
 
 function client(options: SseClientOptions = {}, path = '/events'): SseClient {
-  const created = createSseClient(server.url(path), {
-    reconnect: { initialDelay: 1, jitter: 0 },
-    ...options,
-  });
-  clients.push(created);
-  return created;
+  return h.client(path, { reconnect: { initialDelay: 1, jitter: 0 }, ...options });
 }
 
 describe('calling the client from its own listeners', () => {
@@ -30,25 +18,25 @@ describe('calling the client from its own listeners', () => {
       seen.push(event.data);
       if (event.data === '2') c.close();
     });
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const closed = stateReached(c, 'closed');
     await request.write('data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4\n\n');
     await closed;
     expect(seen).toEqual(['1', '2']);
-    await server.waitForSockets(0);
-    await barrier(server);
-    expect(requestsTo(server, '/events')).toBe(1);
+    await h.server.waitForSockets(0);
+    await barrier(h.server);
+    expect(requestsTo(h.server, '/events')).toBe(1);
   });
 
   it('close() inside an open listener closes for good', async () => {
     const c = client();
     c.on('open', () => c.close());
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     const closed = stateReached(c, 'closed');
     request.open();
     await closed;
-    await server.waitForSockets(0);
+    await h.server.waitForSockets(0);
     expect(c.state).toBe('closed');
   });
 
@@ -56,7 +44,7 @@ describe('calling the client from its own listeners', () => {
     const c = client();
     const pairs: [string, string][] = [];
     c.on('message', (event) => pairs.push([event.lastEventId, c.lastEventId]));
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     request.open();
     const three = nextOf(c, 'message', 3);
     await request.write('id: a\ndata: 1\n\nid: b\ndata: 2\n\ndata: 3\n\n');
@@ -73,11 +61,11 @@ describe('calling the client from its own listeners', () => {
     const states: string[] = [];
     c.on('error', () => states.push(c.state));
     const failed = stateReached(c, 'reconnecting');
-    (await server.nextRequest('/events')).respond(503);
+    (await h.server.nextRequest('/events')).respond(503);
     await failed;
     c.retry();
     const fatal = stateReached(c, 'failed');
-    (await server.nextRequest('/events')).respond(404);
+    (await h.server.nextRequest('/events')).respond(404);
     await fatal;
     expect(states).toEqual(['reconnecting', 'failed']);
   });
@@ -85,8 +73,8 @@ describe('calling the client from its own listeners', () => {
   it('retry() inside an error listener reconnects at once from a long backoff', async () => {
     const c = client({ reconnect: { initialDelay: 60_000, jitter: 0 } });
     c.on('error', () => c.retry());
-    (await server.nextRequest('/events')).respond(503);
-    const second = await server.nextRequest('/events');
+    (await h.server.nextRequest('/events')).respond(503);
+    const second = await h.server.nextRequest('/events');
     second.open();
     await stateReached(c, 'connected');
     expect(c.metrics().attempt).toBe(2);

@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FAST_RECONNECT, nextEvents, recordErrors, settle, useServer, waitForState } from './harness.js';
+import {
+  FAST_RECONNECT,
+  nextEvents,
+  recordErrors,
+  settle,
+  useServer,
+  waitForState,
+} from '../helpers/harness.js';
 
 // The server ends the response cleanly: what happens next is the reconnectOnEnd policy.
 const h = useServer();

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { FAST_RECONNECT, nextError, useServer, waitForState } from './harness.js';
+import { FAST_RECONNECT, nextError, useServer, waitForState } from '../helpers/harness.js';
 
 const h = useServer();
 

@@ -3,7 +3,7 @@
  * `fetch` option: the same behaviour as the undici transport, against the same real server.
  */
 import { describe, expect, it } from 'vitest';
-import { FAST_RECONNECT, nextError, nextEvents, useServer, waitForState } from './harness.js';
+import { FAST_RECONNECT, nextError, nextEvents, useServer, waitForState } from '../helpers/harness.js';
 
 const h = useServer();
 const viaFetch = { fetch: globalThis.fetch, reconnect: FAST_RECONNECT };

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { FAST_RECONNECT, nextError, recordErrors, recordStates, useServer, waitForState } from './harness.js';
+import {
+  FAST_RECONNECT,
+  nextError,
+  recordErrors,
+  recordStates,
+  useServer,
+  waitForState,
+} from '../helpers/harness.js';
 
 const h = useServer();
 

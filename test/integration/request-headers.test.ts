@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAST_RECONNECT, nextEvents, useServer, waitForState } from './harness.js';
+import { FAST_RECONNECT, nextEvents, useServer, waitForState } from '../helpers/harness.js';
 
 const h = useServer();
 

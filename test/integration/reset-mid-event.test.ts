@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAST_RECONNECT, nextError, nextEvents, useServer } from './harness.js';
+import { FAST_RECONNECT, nextError, nextEvents, useServer } from '../helpers/harness.js';
 
 // A connection reset in the middle of an event: the half-received event must not be delivered, and
 // its id must not become the cursor (the server would otherwise skip it on resumption).

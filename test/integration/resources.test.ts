@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SseClient } from '../../src/index.js';
-import { nextEvents, settle, useServer, waitForState } from './harness.js';
+import { nextEvents, settle, useServer, waitForState } from '../helpers/harness.js';
 
 const h = useServer();
 

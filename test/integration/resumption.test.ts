@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SseEvent } from '../../src/index.js';
+import { useServer } from '../helpers/harness.js';
 import { seededRandom } from '../helpers/random.js';
-import { useServer } from './harness.js';
 
 // Issue 3, point 3: resumption never loses, duplicates or reorders an event, however the connection
 // breaks. A replaying server cuts every connection at a chosen byte, 200 times; the client must

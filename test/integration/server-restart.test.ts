@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAST_RECONNECT, nextEvents, useServer } from './harness.js';
+import { FAST_RECONNECT, nextEvents, useServer } from '../helpers/harness.js';
 
 const h = useServer();
 

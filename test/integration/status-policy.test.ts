@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { SseClient } from '../../src/index.js';
-import { FAST_RECONNECT, nextError, nextEvents, settle, useServer, waitForState } from './harness.js';
+import {
+  FAST_RECONNECT,
+  nextError,
+  nextEvents,
+  settle,
+  useServer,
+  waitForState,
+} from '../helpers/harness.js';
 
 // ARCHITECTURE §5, row by row, against a real server.
 const h = useServer();

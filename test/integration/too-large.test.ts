@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_EVENT_SIZE, type SseClient } from '../../src/index.js';
+import { nextError, settle, useServer, waitForState } from '../helpers/harness.js';
 import type { ParkedRequest } from '../helpers/sse-server.js';
-import { nextError, settle, useServer, waitForState } from './harness.js';
 
 const h = useServer();
 

@@ -13,7 +13,7 @@ import {
   type SseEvent,
   type SseState,
 } from '../../src/index.js';
-import { type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { type SseServer, startSseServer } from './sse-server.js';
 
 /** What {@link useServer} hands a suite. */
 export interface Harness {
