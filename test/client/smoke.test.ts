@@ -1,16 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSseClient, type SseClient, type SseEvent } from '../../src/index.js';
-import { type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { describe, expect, it } from 'vitest';
+import type { SseClient, SseEvent } from '../../src/index.js';
+import { useServer } from '../helpers/harness.js';
 
-let server: SseServer;
-const clients: SseClient[] = [];
-beforeEach(async () => {
-  server = await startSseServer();
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.close();
-});
+// Every test gets a fresh loopback server; its clients are closed after it.
+const h = useServer();
 
 function nextOf<T>(client: SseClient, type: string, count = 1): Promise<T[]> {
   return new Promise((resolve) => {
@@ -27,9 +20,8 @@ function nextOf<T>(client: SseClient, type: string, count = 1): Promise<T[]> {
 
 describe('createSseClient against a real server', () => {
   it('connects, receives events, reconnects with Last-Event-ID after a clean end', async () => {
-    const client = createSseClient(server.url('/events'), { reconnect: { initialDelay: 1, jitter: 0 } });
-    clients.push(client);
-    const first = await server.nextRequest('/events');
+    const client = h.client('/events', { reconnect: { initialDelay: 1, jitter: 0 } });
+    const first = await h.server.nextRequest('/events');
     expect(first.headers.accept).toBe('text/event-stream');
     expect(first.headers['last-event-id']).toBeUndefined();
     first.open();
@@ -37,7 +29,7 @@ describe('createSseClient against a real server', () => {
     await first.write('id: 1\ndata: one\n\nid: 2\ndata: two\n\n');
     expect((await received).map((e) => e.data)).toEqual(['one', 'two']);
     await first.end();
-    const second = await server.nextRequest('/events');
+    const second = await h.server.nextRequest('/events');
     expect(second.headers['last-event-id']).toBe('2');
     expect(client.lastEventId).toBe('2');
     client.close();

@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
-import { createSseClient, type SseClient, type SseEvent } from '../../src/index.js';
+import type { SseClient, SseEvent } from '../../src/index.js';
 import { recordTrace, type TraceRecord } from '../../src/trace.js';
-import { type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { useServer } from '../helpers/harness.js';
 
-let server: SseServer;
-const clients: SseClient[] = [];
-beforeEach(async () => {
-  server = await startSseServer();
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server.close();
-});
+// Every test gets a fresh loopback server; its clients are closed after it.
+const h = useServer();
 
 function nextMessage(client: SseClient): Promise<SseEvent> {
   return new Promise((resolve) => {
@@ -40,15 +33,14 @@ const CONNECTED = {
 describe('inspecting a client', () => {
   it('observes connect → drop → reconnect → close as the expected snapshots and events', async () => {
     const inspected: InspectionEvent[] = [];
-    const client = createSseClient(server.url('/events'), {
+    const client = h.client('/events', {
       reconnect: { initialDelay: 1, jitter: 0 },
       inspect: (event) => inspected.push(event),
     });
-    clients.push(client);
     const lines: string[] = [];
     const stopTrace = recordTrace(client, (line) => lines.push(line), { now: () => 0 });
 
-    const first = await server.nextRequest('/events');
+    const first = await h.server.nextRequest('/events');
     first.open();
     const message = nextMessage(client);
     await first.write('id: 1\ndata: one\n\n');
@@ -56,7 +48,7 @@ describe('inspecting a client', () => {
     const reconnecting = nextState(client, 'reconnecting');
     first.destroy();
     await reconnecting;
-    const second = await server.nextRequest('/events');
+    const second = await h.server.nextRequest('/events');
     expect(second.headers['last-event-id']).toBe('1');
     const connected = nextState(client, 'connected');
     second.open();
@@ -136,8 +128,7 @@ describe('inspecting a client', () => {
   });
 
   it('recordTrace stops writing once stopped and survives a throwing writer', async () => {
-    const client = createSseClient(server.url('/events'), { autoConnect: false });
-    clients.push(client);
+    const client = h.client('/events', { autoConnect: false });
     const lines: string[] = [];
     const errors: unknown[] = [];
     let calls = 0;
@@ -151,7 +142,7 @@ describe('inspecting a client', () => {
       { types: ['@xstate.snapshot'], onError: (error) => errors.push(error) },
     );
     client.connect();
-    const request = await server.nextRequest('/events');
+    const request = await h.server.nextRequest('/events');
     stop();
     request.open();
     await new Promise<void>((resolve) => {
