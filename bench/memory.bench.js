@@ -1,5 +1,5 @@
 /**
- * Memory per idle connection: 1000 concurrent connections to streams that only send keep-alive
+ * Memory per idle connection: 1000 (or BENCH_IDLE_CONNECTIONS) concurrent connections to streams that only send keep-alive
  * comments. Each contender runs alone in a fresh process (one after the other, never together), so
  * its heap and RSS hold nothing of the others.
  * @module
@@ -16,9 +16,10 @@ export const contenders = [...allContenders, 'undici'];
 
 /** @param {{ log: (line: string) => void, quick: boolean, rounds: number }} context */
 export async function run({ log, quick }) {
-  const count = quick ? 200 : 1000;
+  // BENCH_IDLE_CONNECTIONS=10000 BENCH_IDLE_REPEATS=1 npm run bench -- memory: the 10 000-connection figure.
+  const count = Number(process.env.BENCH_IDLE_CONNECTIONS ?? (quick ? 200 : 1000));
   // Three fresh processes per contender: memory figures vary with GC timing, the median is steadier.
-  const repeats = quick ? 1 : 3;
+  const repeats = Number(process.env.BENCH_IDLE_REPEATS ?? (quick ? 1 : 3));
   const server = await startServer();
   /** @type {string[]} */
   const skipped = [];
