@@ -18,7 +18,8 @@ type Style = Parameters<typeof styleText>[0];
 
 /**
  * Whether to colour `stream`: only a TTY, and never with `NO_COLOR` set (https://no-color.org) or
- * `TERM=dumb`; `FORCE_COLOR` (non-zero) wins. Node 20's `styleText` does not check any of this itself.
+ * `TERM=dumb`; `FORCE_COLOR` (non-zero) wins. The decision is ours alone: `painter` tells `styleText`
+ * not to second-guess it (Node ≥ 20.20 otherwise drops colours when `CI` is set, even on a TTY).
  */
 export function useColor(stream: OutputStream, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
@@ -32,7 +33,9 @@ export type Paint = (style: Style, text: string) => string;
 
 /** A painter for `stream` (identity when colour is off). */
 export function painter(stream: OutputStream, env: NodeJS.ProcessEnv = process.env): Paint {
-  return useColor(stream, env) ? (style, text) => styleText(style, text) : (_style, text) => text;
+  return useColor(stream, env)
+    ? (style, text) => styleText(style, text, { validateStream: false })
+    : (_style, text) => text;
 }
 
 /** `HH:MM:SS.mmm` in local time: status lines are read by people next to their own clock. */
