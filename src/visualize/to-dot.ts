@@ -14,7 +14,7 @@ const initialId = (id: string): string => quote(`${id}.__initial`);
 /**
  * Render a chart as DOT. Every compound or parallel state is a cluster (parallel ones dashed) holding
  * an invisible anchor node, so that transitions from and to it are clipped at the cluster's border
- * (`compound=true` with `ltail`/`lhead`). Targetless transitions are dashed self-loops; root
+ * (`compound=true` with `ltail`/`lhead`, labelled with `xlabel`). Targetless transitions are dashed self-loops; root
  * transitions start from a plain-text node "<machine> (any state)".
  *
  * @example
@@ -32,6 +32,7 @@ export function toDot(graph: ChartGraph): string {
   const lines = [
     `digraph ${quote(root.key)} {`,
     '  compound=true;',
+    '  forcelabels=true;',
     '  rankdir=LR;',
     '  fontname="Helvetica";',
     '  node [shape=box, style=rounded, fontname="Helvetica", fontsize=12];',
@@ -75,11 +76,15 @@ export function toDot(graph: ChartGraph): string {
   }
 
   for (const edge of graph.edges) {
-    const attributes = [`label=${quote(edge.label)}`];
-    if (isCluster(byId.get(edge.source))) attributes.push(`ltail=${clusterId(edge.source)}`);
+    const clip: string[] = [];
+    if (isCluster(byId.get(edge.source))) clip.push(`ltail=${clusterId(edge.source)}`);
     if (isCluster(byId.get(edge.target)) && edge.target !== edge.source) {
-      attributes.push(`lhead=${clusterId(edge.target)}`);
+      clip.push(`lhead=${clusterId(edge.target)}`);
     }
+    // dot places an edge's `label` on the unclipped path through the cluster's hidden anchor, so
+    // labels of clipped edges would float inside the cluster, far from their arrows. An `xlabel` is
+    // placed after layout, beside the arrow as drawn.
+    const attributes = [`${clip.length > 0 ? 'xlabel' : 'label'}=${quote(edge.label)}`, ...clip];
     if (edge.targetless) attributes.push('style=dashed');
     lines.push(`  ${quote(edge.source)} -> ${quote(edge.target)} [${attributes.join(', ')}];`);
   }
