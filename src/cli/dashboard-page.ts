@@ -38,7 +38,7 @@ export function renderDashboardPage(svg: string | undefined): string {
 </style>
 </head>
 <body>
-<h1>sse-machine demo <span class="muted" id="link">connecting to /status…</span></h1>
+<h1>sse-machine demo <span class="muted" id="link">(this page's own stream: connecting)</span></h1>
 <main>
   <section><h2>State: <span id="current">?</span></h2>${diagram}</section>
   <section><h2>Metrics</h2><table id="metrics"></table>
@@ -92,7 +92,7 @@ function showMetrics(m) {
 const status = createSseClient('/status', { heartbeatTimeout: 15000, reconnect: { initialDelay: 500, maxDelay: 4000 } });
 // The page's own link to /status is itself an sse-machine client: its state is shown too.
 // (SSE event types here avoid 'state', 'open', 'error' and 'cursor', the client's own events.)
-status.on('state', (s) => { $('link').textContent = '(link to /status: ' + s + ')'; });
+status.on('state', (s) => { $('link').textContent = "(this page's own stream: " + s + ')'; });
 status.on('log', (e) => append($('log'), JSON.parse(e.data), 300));
 status.on('demo-event', (e) => { const ev = JSON.parse(e.data); append($('events'), '[' + ev.type + '] ' + ev.id + ' ' + ev.data, 200); });
 status.on('metrics', (e) => showMetrics(JSON.parse(e.data)));
