@@ -19,7 +19,12 @@
  * @module
  */
 import { assign, enqueueActions, fromCallback, setup } from 'xstate';
-import { computeReconnectDelay, DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from '../src/backoff.js';
+import {
+  computeReconnectDelay,
+  DEFAULT_RECONNECT_POLICY,
+  MAX_DELAY,
+  type ReconnectPolicy,
+} from '../src/backoff.js';
 import type { SerializedSseError, SseErrorCode } from '../src/errors.js';
 import type { SseEvent } from '../src/parser/types.js';
 import type { StreamEvent, StreamInput } from '../src/transport/types.js';
@@ -221,11 +226,13 @@ export const sseMachine = setup({
   actors: {
     stream: placeholderStream,
   },
+  // Capped at MAX_DELAY: a longer timer would fire at once. The client rejects such options; a
+  // machine created directly gets a timer that is effectively "never" instead.
   delays: {
-    connectTimeout: ({ context }) => context.connectTimeout,
-    heartbeatTimeout: ({ context }) => context.heartbeatTimeout,
-    idleEventTimeout: ({ context }) => context.idleEventTimeout,
-    resetAfter: ({ context }) => context.reconnect.resetAfter,
+    connectTimeout: ({ context }) => Math.min(context.connectTimeout, MAX_DELAY),
+    heartbeatTimeout: ({ context }) => Math.min(context.heartbeatTimeout, MAX_DELAY),
+    idleEventTimeout: ({ context }) => Math.min(context.idleEventTimeout, MAX_DELAY),
+    resetAfter: ({ context }) => Math.min(context.reconnect.resetAfter, MAX_DELAY),
     reconnectDelay: ({ context }) => context.nextDelay,
   },
   guards: {
@@ -240,7 +247,8 @@ export const sseMachine = setup({
       context.reconnectOnEnd === 'never' ||
       (context.reconnectOnEnd === 'if-resumable' && context.lastEventId === ''),
     timerDisabled: ({ context }, params: { timer: TimerName }) => context[params.timer] === 0,
-    hasEvents: ({ event }) => event.type === 'STREAM.PROGRESS' && event.dispatched > 0,
+    hasEvents: ({ event }) =>
+      event.type === 'STREAM.PROGRESS' && (event.dispatched > 0 || event.held === true),
   },
   actions: {
     startAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
@@ -288,7 +296,10 @@ export const sseMachine = setup({
     })),
     planReconnect: assign(({ context }) => {
       const retries = context.retries + 1;
-      const nextDelay = context.chosenDelay ?? computeReconnectDelay(context.reconnect, retries, context);
+      const nextDelay = Math.min(
+        context.chosenDelay ?? computeReconnectDelay(context.reconnect, retries, context),
+        MAX_DELAY,
+      );
       return {
         retries,
         nextDelay,

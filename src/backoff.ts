@@ -47,6 +47,21 @@ export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = {
   resetAfter: 10_000,
 };
 
+/**
+ * The longest wait a timer can hold: 2³¹ − 1 ms (about 24.8 days). JavaScript timers fire at once,
+ * with a warning printed by Node, for anything longer, so every planned wait and timeout is capped
+ * here instead of turning a huge `Retry-After` into a reconnect loop.
+ *
+ * @example
+ * ```ts
+ * computeReconnectDelay(policy, 1, { retryAfter: 10 ** 12 }); // MAX_DELAY, not 10¹² ms
+ * ```
+ */
+export const MAX_DELAY = 2_147_483_647;
+
+/** Smallest base (ms) that `exponential` and `linear` grow from after a server `retry:`. */
+const SERVER_RETRY_GROWTH_FLOOR = 100;
+
 /** What the server said about waiting. */
 export interface ServerDelayHints {
   /** The last `retry:` field of the stream (persists across connections). */
@@ -58,8 +73,11 @@ export interface ServerDelayHints {
 /**
  * The wait before reconnect number `retry` (1 for the first reconnect after a failure).
  *
- * A server `retry:` replaces the base delay (as browsers do) and growth applies on top of it;
- * `Retry-After` is a floor, because the server said it will not serve us sooner.
+ * A server `retry:` replaces the base delay (as browsers do) and growth applies on top of it, from
+ * at least 100 ms after the first reconnect, so `retry: 0` cannot make the client spin; jitter never
+ * takes a wait below the server's `retry:`;
+ * `Retry-After` is a floor, because the server said it will not serve us sooner. The result never
+ * exceeds {@link MAX_DELAY}.
  *
  * @example
  * ```ts
@@ -72,7 +90,12 @@ export function computeReconnectDelay(
   hints: ServerDelayHints = {},
   random: () => number = Math.random,
 ): number {
+  const fromServer = hints.serverRetry !== undefined;
   const base = hints.serverRetry ?? policy.initialDelay;
+  // The server's `retry:` sets the first wait exactly. Growth after it starts from at least
+  // SERVER_RETRY_GROWTH_FLOOR: a server that sends `retry: 0` and then closes every connection at
+  // once must not hold the client in a tight reconnect loop (0 · 2ⁿ is still 0).
+  const growthBase = fromServer && retry > 1 ? Math.max(base, SERVER_RETRY_GROWTH_FLOOR) : base;
   let delay: number;
   switch (policy.strategy) {
     case 'immediate':
@@ -83,15 +106,20 @@ export function computeReconnectDelay(
       delay = base;
       break;
     case 'linear':
-      delay = base * retry;
+      delay = growthBase * retry;
       break;
     case 'exponential':
       // 2 ** 1023 is the largest finite power; past ~40 retries every realistic cap is reached anyway.
-      delay = base * 2 ** Math.min(retry - 1, 40);
+      delay = growthBase * 2 ** Math.min(retry - 1, 40);
       break;
   }
   delay = Math.min(delay, Math.max(policy.maxDelay, base));
   if (policy.jitter > 0 && delay > 0) delay -= delay * policy.jitter * random();
   delay = Math.round(delay);
-  return hints.retryAfter === undefined ? delay : Math.max(delay, hints.retryAfter);
+  // The server's reconnection time is a minimum (WHATWG: "wait a delay equal to the reconnection
+  // time", then optionally more): jitter spreads clients out above it, never below.
+  if (fromServer && policy.strategy !== 'immediate' && policy.strategy !== 'none') {
+    delay = Math.max(delay, base);
+  }
+  return Math.min(hints.retryAfter === undefined ? delay : Math.max(delay, hints.retryAfter), MAX_DELAY);
 }

@@ -202,19 +202,19 @@ export function createClient(
   };
 
   // While a consumer holds reading back, the silence is ours, not the server's: keep the machine's
-  // heartbeat from declaring a live connection dead (a zero-byte progress every half period).
+  // heartbeat and idle-event timers from declaring a live connection dead (a zero-byte, `held`
+  // progress every half of the shorter enabled period).
   let pauseKeepAlive: ReturnType<typeof setInterval> | undefined;
   function onQueuePause(paused: boolean): void {
     pausedQueues += paused ? 1 : -1;
-    const heartbeat = context.heartbeatTimeout;
-    if (pausedQueues > 0 && pauseKeepAlive === undefined && heartbeat > 0) {
+    const periods = [context.heartbeatTimeout, context.idleEventTimeout].filter((ms) => ms > 0);
+    if (pausedQueues > 0 && pauseKeepAlive === undefined && periods.length > 0) {
+      const held = { type: 'STREAM.PROGRESS', bytes: 0, dispatched: 0, held: true } as const;
       pauseKeepAlive = setInterval(
         () => {
-          if (state === 'connected') {
-            actor.send({ type: 'STREAM.PROGRESS', attempt: context.attempt, bytes: 0, dispatched: 0 });
-          }
+          if (state === 'connected') actor.send({ ...held, attempt: context.attempt });
         },
-        Math.max(1, Math.floor(heartbeat / 2)),
+        Math.max(1, Math.floor(Math.min(...periods) / 2)),
       );
     }
     if (pausedQueues === 0) {

@@ -18,6 +18,7 @@ export {
 export {
   computeReconnectDelay,
   DEFAULT_RECONNECT_POLICY,
+  MAX_DELAY,
   type ReconnectPolicy,
   type ReconnectStrategy,
 } from './backoff.js';

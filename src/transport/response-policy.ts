@@ -11,25 +11,42 @@ export type ResponseVerdict =
   | { readonly accepted: true }
   | { readonly accepted: false; readonly error: SseError; readonly retryable: boolean };
 
+const MIME_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 /**
  * The MIME type essence of a `Content-Type` value: lower-cased, parameters dropped
- * (`Text/Event-Stream; charset=utf-8` → `text/event-stream`). The body is UTF-8 whatever the charset says.
+ * (`Text/Event-Stream; charset=utf-8` → `text/event-stream`). The body is UTF-8 whatever the charset
+ * says. A header sent more than once arrives joined by commas; as in Fetch's "extract a MIME type",
+ * the last value that parses as a MIME type wins.
  */
 export function mimeEssence(contentType: string | undefined): string {
   if (contentType === undefined) return '';
-  const semicolon = contentType.indexOf(';');
-  return (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  let essence = '';
+  for (const value of contentType.split(',')) {
+    const semicolon = value.indexOf(';');
+    const candidate = (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase();
+    if (MIME_TYPE.test(candidate)) essence = candidate;
+  }
+  return essence;
 }
+
+// The three HTTP-date forms of RFC 9110 §5.6.7 (IMF-fixdate, obsolete RFC 850, asctime). `Date.parse`
+// alone would read almost any text with a number in it as a date ("soon 2099" is the year 2099).
+const HTTP_DATE =
+  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4})$/;
 
 /**
  * `Retry-After` in milliseconds from now: delay-seconds or an HTTP date; `undefined` when absent or
- * unreadable (a malformed header must not stall reconnection).
+ * unreadable (a malformed header must not stall reconnection). Waits beyond what a timer can hold
+ * are capped later, by the reconnect policy.
  */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
+  if (!HTTP_DATE.test(trimmed)) return undefined;
+  // asctime carries no zone; HTTP dates are always GMT, while `Date.parse` would assume local time.
+  const date = Date.parse(trimmed.endsWith('GMT') ? trimmed : `${trimmed} GMT`);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }
@@ -46,14 +63,15 @@ export function judgeResponse(
   attempt: number,
 ): ResponseVerdict {
   if (status === 200) {
-    const essence = mimeEssence(headers['content-type']);
+    const contentType = headers['content-type'];
+    const essence = mimeEssence(contentType);
     if (essence === 'text/event-stream') return { accepted: true };
     return {
       accepted: false,
       retryable: false,
       error: new SseError(
         'BAD_CONTENT_TYPE',
-        `expected content-type text/event-stream, got ${essence === '' ? 'none' : JSON.stringify(essence)}`,
+        `expected content-type text/event-stream, got ${contentType === undefined ? 'none' : JSON.stringify(essence === '' ? contentType : essence)}`,
         { status, url, attempt },
       ),
     };

@@ -61,6 +61,11 @@ export interface StreamProgressEvent {
   readonly retry?: number;
   /** The dispatched events themselves, only when the transport was created without `onEvent`. */
   readonly events?: readonly SseEvent[];
+  /**
+   * Sent by the client, not by a transport, while a paused `events()` consumer holds reading back:
+   * the silence is the consumer's, so it resets `idleEventTimeout` as an event would.
+   */
+  readonly held?: boolean;
 }
 
 /** The attempt failed. `retryable` is the transport's verdict (status policy and `shouldReconnect`). */

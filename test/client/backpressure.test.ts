@@ -120,11 +120,16 @@ it("overflow 'pause': a paused consumer stalls a 100 MB writer with bounded clie
   expect(client.state).toBe('closed');
 }, 15_000);
 
-// A consumer paused longer than heartbeatTimeout makes the client stop reading; the silence is
-// self-inflicted, so it must not drop a live connection with HEARTBEAT_TIMEOUT.
-it("overflow 'pause': a paused consumer does not trip the heartbeat of a live server", async () => {
+// A consumer paused longer than heartbeatTimeout (or idleEventTimeout) makes the client stop reading;
+// the silence is self-inflicted, so it must not drop a live connection with HEARTBEAT_TIMEOUT (or
+// IDLE_EVENT_TIMEOUT).
+it.each([
+  ['the heartbeat', { heartbeatTimeout: 300 }],
+  ['the idle-event timer', { heartbeatTimeout: 0, idleEventTimeout: 300 }],
+  ['either timer', { heartbeatTimeout: 300, idleEventTimeout: 300 }],
+])("overflow 'pause': a paused consumer does not trip %s of a live server", async (_, timers) => {
   client = createSseClient(server.url('/live'), {
-    heartbeatTimeout: 300,
+    ...timers,
     reconnect: { initialDelay: 1, jitter: 0 },
   });
   const iterator = client.events(undefined, { bufferSize: 4, overflow: 'pause' });

@@ -3,7 +3,12 @@
  * `reconnecting` state actually waits. Plus unit tests of `computeReconnectDelay` with jitter.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { computeReconnectDelay, DEFAULT_RECONNECT_POLICY, type ReconnectPolicy } from '../../src/backoff.js';
+import {
+  computeReconnectDelay,
+  DEFAULT_RECONNECT_POLICY,
+  MAX_DELAY,
+  type ReconnectPolicy,
+} from '../../src/backoff.js';
 import { createHarness, type Harness, stateOf } from './harness.js';
 
 /**
@@ -93,6 +98,28 @@ describe('what the server says', () => {
       delays.push(waitOut(h));
     }
     expect(delays).toEqual([300, 600, 1200]);
+  });
+
+  it('retry: 0 from a server that accepts and closes at once still backs off (no tight loop)', () => {
+    const h = createHarness({ reconnect: { jitter: 0 } });
+    h.actor.send({ type: 'CONNECT' });
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      h.open();
+      h.progress({ retry: 0 });
+      h.end();
+      delays.push(waitOut(h));
+    }
+    expect(delays).toEqual([0, 200, 400, 800]);
+  });
+
+  it('a wait longer than a timer can hold is capped at MAX_DELAY instead of firing at once', () => {
+    const h = createHarness({ reconnect: { jitter: 0 } });
+    h.actor.send({ type: 'CONNECT' });
+    h.fail('HTTP_STATUS', true, 10 ** 12); // Retry-After of ~31 years
+    expect(h.actor.getSnapshot().context.nextDelay).toBe(MAX_DELAY);
+    h.advance(60_000);
+    expect(stateOf(h.actor)).toBe('reconnecting');
   });
 
   it('a retry: above maxDelay is honoured rather than capped', () => {
@@ -226,7 +253,10 @@ describe('computeReconnectDelay', () => {
   it('matches the documented example and caps huge retry numbers', () => {
     expect(computeReconnectDelay(policy(), 3)).toBe(4000);
     expect(computeReconnectDelay(policy(), 1_000_000)).toBe(30_000);
-    expect(computeReconnectDelay(policy({ maxDelay: Number.MAX_SAFE_INTEGER }), 5000)).toBe(1000 * 2 ** 40);
+    // Past the longest timer JavaScript can set (a longer one would fire at once).
+    expect(computeReconnectDelay(policy({ maxDelay: Number.MAX_SAFE_INTEGER }), 5000)).toBe(MAX_DELAY);
+    expect(computeReconnectDelay(policy(), 1, { retryAfter: 10 ** 12 })).toBe(MAX_DELAY);
+    expect(computeReconnectDelay(policy(), 1, { serverRetry: 3_000_000_000 })).toBe(MAX_DELAY);
   });
 
   it('jitter j maps random r to d·(1 − j·r), rounded', () => {
@@ -257,6 +287,28 @@ describe('computeReconnectDelay', () => {
   it('uses the server retry: as base, jittered like any other delay', () => {
     const p = policy({ jitter: 0.5, strategy: 'linear' });
     expect(computeReconnectDelay(p, 3, { serverRetry: 200 }, () => 1)).toBe(300);
+  });
+
+  it('never jitters a wait below the server retry: (the spec reconnection time is a minimum)', () => {
+    const p = policy({ jitter: 1, strategy: 'fixed' });
+    for (const r of [0, 0.25, 0.5, 0.999_999]) {
+      expect(computeReconnectDelay(p, 1, { serverRetry: 1000 }, () => r)).toBe(1000);
+      expect(
+        computeReconnectDelay(policy({ jitter: 1 }), 2, { serverRetry: 1000 }, () => r),
+      ).toBeGreaterThanOrEqual(1000);
+    }
+    // Without a server retry: the policy's own base may be jittered down as documented.
+    expect(computeReconnectDelay(p, 1, {}, () => 0.5)).toBe(500);
+  });
+
+  it('grows from at least 100 ms after a server retry: 0, so a closing server cannot make it spin', () => {
+    const waits = (strategy: 'exponential' | 'linear') =>
+      [1, 2, 3, 4].map((retry) => computeReconnectDelay(policy({ strategy }), retry, { serverRetry: 0 }));
+    expect(waits('exponential')).toEqual([0, 200, 400, 800]);
+    expect(waits('linear')).toEqual([0, 200, 300, 400]);
+    // A small but non-zero retry: grows from the floor too; a larger one from itself.
+    expect(computeReconnectDelay(policy(), 2, { serverRetry: 10 })).toBe(200);
+    expect(computeReconnectDelay(policy(), 2, { serverRetry: 300 })).toBe(600);
   });
 
   it('stays within [d·(1 − jitter), d] for any random in [0, 1)', () => {
