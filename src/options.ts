@@ -5,7 +5,7 @@
  * @module
  */
 import type { ReconnectOnEnd, SseMachineInput } from '../machines/connection.machine.js';
-import type { ReconnectStrategy } from './backoff.js';
+import { MAX_DELAY, type ReconnectStrategy } from './backoff.js';
 import type { SseError } from './errors.js';
 
 /** Request headers: a record, a list of pairs, or a `Headers` object. */
@@ -76,6 +76,9 @@ export interface SseOptions {
 const STRATEGIES: readonly ReconnectStrategy[] = ['exponential', 'linear', 'fixed', 'immediate', 'none'];
 const ON_END: readonly ReconnectOnEnd[] = ['always', 'never', 'if-resumable'];
 
+/** Characters no HTTP header value may hold (each transport would refuse the request, every attempt). */
+const UNSENDABLE = /[\0\r\n]/;
+
 function fail(message: string): never {
   throw new TypeError(`sse-machine: ${message}`);
 }
@@ -90,6 +93,12 @@ function checkDuration(name: string, value: number | undefined, allowInfinity = 
   ) {
     fail(
       `${name} must be a non-negative ${allowInfinity ? 'number or Infinity' : 'finite number'} of milliseconds, got ${String(value)}`,
+    );
+  }
+  // A budget (allowInfinity) is only compared against; a timer longer than this fires at once.
+  if (!allowInfinity && value > MAX_DELAY) {
+    fail(
+      `${name} must be at most ${MAX_DELAY} ms (about 24.8 days, the longest timer JavaScript can set), got ${String(value)}`,
     );
   }
 }
@@ -108,6 +117,12 @@ export function validateOptions(url: string | URL, options: SseOptions = {}, bas
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     fail(
       `unsupported URL scheme ${JSON.stringify(parsed.protocol)}: only http: and https: carry an event stream`,
+    );
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    // undici would drop them silently, fetch refuses the request, and errors would echo the password.
+    fail(
+      "the URL carries credentials (user:password@): send them as a header instead, e.g. headers: { authorization: 'Basic ' + btoa('user:password') }",
     );
   }
   const reconnect = options.reconnect ?? {};
@@ -154,6 +169,22 @@ export function validateOptions(url: string | URL, options: SseOptions = {}, bas
   }
   if (options.method !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(options.method)) {
     fail(`method ${JSON.stringify(options.method)} is not a valid HTTP method token`);
+  }
+  const method = (options.method ?? 'GET').toUpperCase();
+  if (options.body !== undefined && (method === 'GET' || method === 'HEAD')) {
+    fail(`a ${method} request cannot carry a body: pass method: 'POST' (or another method that has one)`);
+  }
+  if (options.lastEventId !== undefined && UNSENDABLE.test(options.lastEventId)) {
+    fail(
+      `lastEventId ${JSON.stringify(options.lastEventId)} contains NUL, CR or LF: no server can send such an id, and it cannot go in a Last-Event-ID header`,
+    );
+  }
+  if (options.headers !== undefined && typeof options.headers !== 'function') {
+    for (const [name, value] of Object.entries(normalizeHeaders(options.headers))) {
+      if (UNSENDABLE.test(value)) {
+        fail(`header ${JSON.stringify(name)} has a value with NUL, CR or LF, which HTTP cannot carry`);
+      }
+    }
   }
   for (const name of ['shouldReconnect', 'fetch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function')

@@ -388,6 +388,20 @@ describe('option validation', () => {
     ['maxAttempts 1.5', '', { reconnect: { maxAttempts: 1.5 } }, /reconnect\.maxAttempts/],
     ['an unknown reconnectOnEnd', '', { reconnectOnEnd: 'sometimes' as 'never' }, /reconnectOnEnd/],
     ['a bad method', '', { method: 'GET NOW' }, /method/],
+    [
+      'a timer past 2³¹ − 1 ms',
+      '',
+      { heartbeatTimeout: 2 ** 31 },
+      /heartbeatTimeout must be at most 2147483647/,
+    ],
+    ['a delay past 2³¹ − 1 ms', '', { reconnect: { initialDelay: 3e9 } }, /initialDelay must be at most/],
+    ['a URL with credentials', 'http://user:secret@127.0.0.1/events', {}, /credentials .*authorization/],
+    ['a GET with a body', '', { body: 'x' }, /GET request cannot carry a body.*POST/],
+    ['a HEAD with a body', '', { method: 'head', body: 'x' }, /HEAD request cannot carry a body/],
+    ['a lastEventId with CR LF', '', { lastEventId: 'a\r\nx-injected: 1' }, /lastEventId .*NUL, CR or LF/],
+    ['a lastEventId with NUL', '', { lastEventId: 'a\u0000b' }, /lastEventId/],
+    ['a header value with LF', '', { headers: { 'x-a': 'a\nb' } }, /header "x-a" .*NUL, CR or LF/],
+    ['a header pair with CR', '', { headers: [['x-b', 'a\rb']] }, /header "x-b"/],
   ];
   it.each(cases)(
     '%s throws a TypeError "sse-machine: …" before any request',
