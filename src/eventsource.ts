@@ -94,14 +94,18 @@ export interface EventSourceEventMap {
   error: EventSourceErrorEvent | MessageEvent<string>;
 }
 
-/** An `on<type>` attribute handler. */
+/**
+ * An `on<type>` attribute handler. The attributes are `[LegacyTreatNonObjectAsNull]`, as in the DOM:
+ * a non-callable object is also stored (and returned by the getter) but never invoked.
+ */
 export type EventSourceHandler<E extends Event> = ((event: E) => unknown) | null;
 
 type Listener = EventListenerOrEventListenerObject;
 
 /** One `on<type>` attribute: the DOM keeps one listener in place and swaps the callback inside it. */
 interface HandlerSlot {
-  callback: (this: EventSource, event: Event) => unknown;
+  /** Any object: WebIDL stores a non-callable one too, and calling it is then a no-op. */
+  callback: object;
   readonly listener: (event: Event) => void;
 }
 
@@ -132,12 +136,14 @@ function baseUrl(): string | undefined {
  * ```
  */
 export class EventSource extends EventTarget {
+  // The constants are defined below the class, as WebIDL shapes them (read-only, non-configurable):
+  // a class field would be writable and configurable.
   /** The connection has not been established yet, or is being re-established. */
-  static readonly CONNECTING = CONNECTING;
+  declare static readonly CONNECTING: 0;
   /** The connection is open and dispatching events. */
-  static readonly OPEN = OPEN;
+  declare static readonly OPEN: 1;
   /** The connection failed for good, or `close()` was called. */
-  static readonly CLOSED = CLOSED;
+  declare static readonly CLOSED: 2;
 
   /** {@link EventSource.CONNECTING} on the instance, as the DOM has it. */
   declare readonly CONNECTING: 0;
@@ -156,20 +162,26 @@ export class EventSource extends EventTarget {
   /** A state change whose `error` event waits for the client to report this error. */
   #awaitedError: { readonly error: SerializedSseError; readonly failed: boolean } | undefined;
   readonly #handlers = new Map<string, HandlerSlot>();
-  /** Types the client already forwards to this target. */
+  /**
+   * The client keys already forwarded to this target. Keyed by the client's key, not the DOM type:
+   * `open` and `event:open` both map to `event:open`, and one subscription serves both.
+   */
   readonly #forwarded = new Set<string>();
   /** Wrapped listeners, one per (listener, capture, type), so EventTarget's de-duplication still holds. */
   readonly #wrappers = new WeakMap<object, Map<string, EventListener>>();
+  /** Every wrapper handed to EventTarget, to recognise one when EventTarget itself removes it. */
+  readonly #isWrapper = new WeakSet<object>();
   #caught: CaughtError | undefined;
   #dispatching = false;
 
   /**
    * Connect to `url` at once (in a microtask, so listeners added in the same tick see every event).
    *
+   * @param init - Optional; `null` is the empty dictionary, as WebIDL converts it.
    * @throws `DOMException` `SyntaxError` when `url` does not parse as an http(s) URL, as browsers do.
    * @throws `TypeError` for an invalid option.
    */
-  constructor(url: string | URL, init: EventSourceInit = {}) {
+  constructor(url: string | URL, init: EventSourceInit | null = {}) {
     super();
     let parsed: URL;
     try {
@@ -183,7 +195,7 @@ export class EventSource extends EventTarget {
         'SyntaxError',
       );
     }
-    const { withCredentials, ...options } = init;
+    const { withCredentials, ...options } = init ?? {};
     this.#url = parsed.href;
     this.#origin = parsed.origin;
     this.#withCredentials = Boolean(withCredentials);
@@ -255,7 +267,7 @@ export class EventSource extends EventTarget {
   /**
    * Listen for `open`, `message` or `error`, typed by {@link EventSourceEventMap}. A listener's
    * exception does not stop the others; it is reported as a `LISTENER` error on
-   * `source.client.on('error', ...)`.
+   * `source.client.on('error', ...)`. `once`, `capture` and `signal` work as on any `EventTarget`.
    */
   override addEventListener<K extends keyof EventSourceEventMap>(
     type: K,
@@ -284,9 +296,13 @@ export class EventSource extends EventTarget {
     if (wrapper === undefined) {
       wrapper = (event: Event) => this.#invoke(listener, event);
       byKey.set(key, wrapper);
+      this.#isWrapper.add(wrapper);
     }
-    this.#forward(String(type));
+    // EventTarget validates the options (and throws) before we subscribe to anything.
     super.addEventListener(type, wrapper, options);
+    // DOM "add an event listener": an aborted signal adds nothing, so there is nothing to forward.
+    if (typeof options === 'object' && options?.signal?.aborted === true) return;
+    this.#forward(String(type));
   }
 
   /** Remove a listener added with the same type, listener and `capture` flag. */
@@ -307,6 +323,12 @@ export class EventSource extends EventTarget {
     options?: boolean | EventListenerOptions,
   ): void {
     if (listener === null || listener === undefined) return;
+    // A listener's `signal` aborting makes Node's EventTarget call this method with the wrapper it
+    // was given, not with the program's listener: pass a wrapper straight through.
+    if (this.#isWrapper.has(listener)) {
+      super.removeEventListener(type, listener, options);
+      return;
+    }
     const wrapper = this.#wrappers.get(listener)?.get(`${captureOf(options)}:${type}`);
     if (wrapper !== undefined) super.removeEventListener(type, wrapper, options);
   }
@@ -345,25 +367,27 @@ export class EventSource extends EventTarget {
   }
 
   // HTML "event handler attributes": the first non-null value adds a listener at the end of the list;
-  // later values replace the callback in place; null removes the listener.
+  // later values replace the callback in place; null removes the listener. The attributes are
+  // [LegacyTreatNonObjectAsNull]: every non-object is null, and every object, callable or not, is kept.
   #setHandler(type: string, handler: unknown): void {
     const slot = this.#handlers.get(type);
-    if (typeof handler !== 'function') {
+    if (handler === null || (typeof handler !== 'object' && typeof handler !== 'function')) {
       if (slot !== undefined) {
         this.#handlers.delete(type);
         this.removeEventListener(type, slot.listener);
       }
       return;
     }
-    const callback = handler as HandlerSlot['callback'];
     if (slot !== undefined) {
-      slot.callback = callback;
+      slot.callback = handler;
       return;
     }
     const created: HandlerSlot = {
-      callback,
+      callback: handler,
       listener: (event: Event) => {
-        created.callback.call(this, event);
+        const { callback } = created;
+        // WebIDL "invoke a callback function": a non-callable value returns undefined, no error.
+        if (typeof callback === 'function') callback.call(this, event);
       },
     };
     this.#handlers.set(type, created);
@@ -372,10 +396,12 @@ export class EventSource extends EventTarget {
 
   /** Ask the client for SSE events of `type`; types nobody listens to are never forwarded. */
   #forward(type: string): void {
-    if (this.#forwarded.has(type)) return;
-    this.#forwarded.add(type);
-    // The client delivers server events that share a name with its own events as `event:<type>`.
+    // The client delivers server events that share a name with its own events as `event:<type>`,
+    // so it delivers both `open` and `event:open` under `event:open`. The MessageEvent takes the
+    // server's type, so one subscription per key reaches the listeners of either type once.
     const key = CLIENT_EVENT_NAMES.has(type) ? `event:${type}` : type;
+    if (this.#forwarded.has(key)) return;
+    this.#forwarded.add(key);
     this.#client.on(key, (value: SseEvent) => this.#dispatchMessage(value));
   }
 
@@ -450,9 +476,16 @@ for (const [name, value] of [
   ['OPEN', OPEN],
   ['CLOSED', CLOSED],
 ] as const) {
-  // WebIDL constants live on the interface object and its prototype, read-only and enumerable.
+  // WebIDL constants live on the interface object and its prototype, read-only, enumerable and
+  // non-configurable (defineProperty's defaults for the flags it is not given).
+  Object.defineProperty(EventSource, name, { value, enumerable: true });
   Object.defineProperty(EventSource.prototype, name, { value, enumerable: true });
 }
+// WebIDL class string: Object.prototype.toString gives `[object EventSource]`, not EventTarget's.
+Object.defineProperty(EventSource.prototype, Symbol.toStringTag, {
+  value: 'EventSource',
+  configurable: true,
+});
 
 function captureOf(options: boolean | EventListenerOptions | undefined): boolean {
   return typeof options === 'boolean' ? options : Boolean(options?.capture);
