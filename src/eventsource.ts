@@ -8,8 +8,9 @@
  *
  * Differences from a browser's `EventSource`, all deliberate:
  * - A 5xx, 408 or 429 response reconnects (readyState CONNECTING, then `error`) instead of failing;
- *   the backoff is exponential with jitter, and a server's `retry:` replaces its base.
- *   `reconnect: { strategy: 'fixed', initialDelay: 3000 }` gives the browsers' fixed wait.
+ *   the backoff is exponential with jitter, and a server's `retry:` replaces its base (jitter never
+ *   waits less than `retry:`). `reconnect: { strategy: 'fixed', initialDelay: 3000, jitter: 0 }`
+ *   gives the browsers' fixed wait.
  * - A stream that sends no bytes for `heartbeatTimeout` (45 s by default; 0 disables) is dropped and
  *   reconnected, like a network error.
  * - `withCredentials` is recorded but has no effect: there are no ambient cookies on a server. Send
