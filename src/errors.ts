@@ -19,6 +19,7 @@
  */
 export const SSE_ERROR_CODES = [
   'NETWORK',
+  'REQUEST',
   'HTTP_STATUS',
   'BAD_CONTENT_TYPE',
   'NO_CONTENT',

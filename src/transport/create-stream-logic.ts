@@ -13,6 +13,7 @@ import { createEventStreamParser } from '../parser/create-event-stream-parser.js
 import type { SseEvent } from '../parser/types.js';
 import { judgeResponse } from './response-policy.js';
 import type {
+  HttpRequest,
   HttpResponse,
   HttpTransport,
   StreamEvent,
@@ -181,17 +182,35 @@ async function runAttempt(
     });
   };
 
-  let response: HttpResponse;
+  let request: HttpRequest;
   try {
-    const headers = await buildHeaders(input, options);
-    if (isStopped()) return;
-    response = await transport({
+    request = {
       url: input.url,
       method: input.method,
-      headers,
+      headers: await buildHeaders(input, options),
       body: requestBody(input, options),
       signal: controller.signal,
-    });
+    };
+  } catch (cause) {
+    // The app's own headers or body function failed (a token service down, say): worth another
+    // attempt, but not to be mistaken for the network.
+    if (isStopped()) return;
+    const message = String((cause as Error)?.message ?? cause);
+    fail(
+      new SseError('REQUEST', `could not build the request for attempt ${attempt}: ${message}`, {
+        url: input.url,
+        attempt,
+        cause,
+      }),
+      true,
+    );
+    return;
+  }
+  if (isStopped()) return;
+
+  let response: HttpResponse;
+  try {
+    response = await transport(request);
   } catch (cause) {
     if (isStopped()) return;
     const error = isSseError(cause)

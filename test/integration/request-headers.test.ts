@@ -54,6 +54,30 @@ describe('request headers and body on the wire', () => {
     expect(calls).toEqual([1, 2]);
   });
 
+  it('a header function that rejects is a REQUEST error, retried, with no request sent for it', async () => {
+    const client = h.client('/events', {
+      headers: async (attempt) => {
+        if (attempt === 1) throw new Error('token service down');
+        return { authorization: `Bearer token-${attempt}` };
+      },
+      reconnect: FAST_RECONNECT,
+    });
+    const errors: { code: string; message: string; attempt: number | undefined }[] = [];
+    client.on('error', (error) =>
+      errors.push({ code: error.code, message: error.message, attempt: error.attempt }),
+    );
+    const request = await h.server.nextRequest('/events');
+    expect(request.headers.authorization).toBe('Bearer token-2');
+    expect(errors).toEqual([
+      {
+        code: 'REQUEST',
+        message: 'could not build the request for attempt 1: token service down',
+        attempt: 1,
+      },
+    ]);
+    expect(h.server.received.filter((r) => r.pathname === '/events')).toHaveLength(1);
+  });
+
   it('re-sends a POST with a JSON body identically on a reconnect', async () => {
     const body = JSON.stringify({ prompt: 'Grüße, 世界', n: 3 });
     const client = h.client('/chat', {
