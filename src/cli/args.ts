@@ -6,8 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { ReconnectStrategy } from '../backoff.js';
+import { MAX_DELAY, type ReconnectStrategy } from '../backoff.js';
 import type { SseClientOptions } from '../client.js';
+import { printableJson } from './format.js';
 
 /** A mistake on the command line: the CLI prints the message and the usage, and exits with 2. */
 export class UsageError extends Error {
@@ -52,7 +53,7 @@ export const USAGE = `Usage:
   sse-machine --help | --version
 
 tail options:
-  -H, --header 'Name: value'   request header (repeatable)
+  -H, --header 'Name: value'   request header (repeatable; a repeated name sends all its values)
   -X, --method METHOD          HTTP method (default GET, or POST with a body)
   -d, --data DATA              request body, re-sent on every attempt
       --data-file FILE         request body from a file ('-' = stdin)
@@ -68,47 +69,94 @@ tail options:
       --trace FILE             write XState inspection events to FILE (JSON Lines)
       --json                   one JSON object per event: {"type","id","data"}
   -q, --quiet                  no connection status on stderr
-Durations: 1500, 1500ms, 30s, 2m (a bare number is milliseconds).
+Durations: 1500, 1500ms, 30s, 2m (a bare number is milliseconds), at most 2147483647 ms (24.8 days).
 
 demo options:
       --duration T             total length; the phases scale with it (default 2m)
       --port N                 dashboard port (default: any free port)
 
-Output: events go to stdout as "[type] id data" (id "-" when there is none, newlines in data
-shown as \\n); connection states, reconnect delays and errors go to stderr with timestamps.
+Output: events go to stdout as "[type] id data" (id "-" when there is none; newlines and other
+control characters shown escaped: \\n, \\u001b); connection states, reconnect delays and errors go
+to stderr with timestamps.
 
 Exit codes:
-  0  closed normally: the stream ended, --count was reached, --timeout passed, or Ctrl-C
+  0  closed normally: the stream ended, --count, --timeout, Ctrl-C, or stdout was closed (| head)
   1  failed: the connection gave up (the message names the SseError code, e.g. HTTP_STATUS)
-  2  usage error: bad flag or bad URL`;
+  2  usage error: bad flag or URL, a control character in -H, an unwritable --trace file`;
 
 const STRATEGIES: readonly ReconnectStrategy[] = ['exponential', 'linear', 'fixed', 'immediate', 'none'];
 
-/** Parse a duration: a bare number is ms; suffixes ms, s, m, h. */
+/**
+ * Parse a duration: a bare number is ms; suffixes ms, s, m, h. At most {@link MAX_DELAY} (about
+ * 24.8 days): node fires a longer timer after 1 ms.
+ */
 export function parseDuration(flag: string, text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
   if (match === null) {
-    throw new UsageError(`${flag} expects a duration such as 500ms, 30s or 2m, got ${JSON.stringify(text)}`);
+    throw new UsageError(`${flag} expects a duration such as 500ms, 30s or 2m, got ${printableJson(text)}`);
   }
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
-  return Math.round(Number(match[1]) * unit);
+  const ms = Math.round(Number(match[1]) * unit);
+  if (ms > MAX_DELAY) {
+    throw new UsageError(
+      `${flag} must be at most ${MAX_DELAY} ms (about 24.8 days), got ${printableJson(text)}`,
+    );
+  }
+  return ms;
 }
 
 function parseWhole(flag: string, text: string, min: number): number {
   if (!/^\d+$/.test(text.trim()) || Number(text) < min) {
-    throw new UsageError(`${flag} expects a whole number ≥ ${min}, got ${JSON.stringify(text)}`);
+    throw new UsageError(`${flag} expects a whole number ≥ ${min}, got ${printableJson(text)}`);
   }
   return Number(text);
 }
 
-/** `Name: value` → a pair; the name must be an HTTP token. */
+// What HTTP allows in a field value besides visible characters: space and horizontal tab. Any other
+// control character cannot be sent (CR/LF would even split the header): every attempt would fail.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL_IN_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
+
+/** Reject `text` (the argument of `flag`, sent as a header) when no header value can carry it. */
+function checkSendable(flag: string, text: string): void {
+  const bad = CONTROL_IN_VALUE.exec(text)?.[0];
+  if (bad === undefined) return;
+  const code = `U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  throw new UsageError(
+    `${flag} cannot contain control character ${code} (no header can carry it), got ${printableJson(text)}`,
+  );
+}
+
+/** UTF-8 bytes, one char ≤ U+00FF each: what curl sends for a value typed in a UTF-8 terminal. */
+function toByteString(value: string): string {
+  return Buffer.from(value, 'utf8').toString('latin1');
+}
+
+/** `Name: value` → a pair; the name must be an HTTP token, the value free of control characters. */
 export function parseHeader(text: string): [string, string] {
+  // The whole text: trimming must not hide a CR or LF next to the colon.
+  checkSendable('-H', text);
   const colon = text.indexOf(':');
   const name = colon === -1 ? '' : text.slice(0, colon).trim();
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-    throw new UsageError(`-H expects 'Name: value', got ${JSON.stringify(text)}`);
+    throw new UsageError(`-H expects 'Name: value', got ${printableJson(text)}`);
   }
-  return [name, text.slice(colon + 1).trim()];
+  return [name, toByteString(text.slice(colon + 1).trim())];
+}
+
+/**
+ * Repeated names (case-insensitive) become one header with every value, as curl sends them:
+ * joined with ", " (RFC 9110 §5.3), or "; " for Cookie (RFC 6265 §5.4). The first spelling wins.
+ */
+export function combineHeaders(pairs: readonly (readonly [string, string])[]): [string, string][] {
+  const combined = new Map<string, [string, string]>();
+  for (const [name, value] of pairs) {
+    const key = name.toLowerCase();
+    const seen = combined.get(key);
+    if (seen === undefined) combined.set(key, [name, value]);
+    else seen[1] = `${seen[1]}${key === 'cookie' ? '; ' : ', '}${value}`;
+  }
+  return [...combined.values()];
 }
 
 function checkUrl(text: string): string {
@@ -116,10 +164,10 @@ function checkUrl(text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`invalid URL ${JSON.stringify(text)}: pass an absolute http(s) URL`);
+    throw new UsageError(`invalid URL ${printableJson(text)}: pass an absolute http(s) URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`unsupported URL scheme ${JSON.stringify(url.protocol)}: use http: or https:`);
+    throw new UsageError(`unsupported URL scheme ${printableJson(url.protocol)}: use http: or https:`);
   }
   return url.href;
 }
@@ -166,14 +214,16 @@ function parseTail(args: string[], readStdin: () => string): TailCommand {
       throw new UsageError(`cannot read --data-file ${file}: ${(error as Error).message}`);
     }
   }
+  const lastEventId = values['last-event-id'];
+  if (lastEventId !== undefined) checkSendable('--last-event-id', lastEventId);
   const method = values.method ?? (body === undefined ? undefined : 'POST');
   if (method !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) {
-    throw new UsageError(`-X expects an HTTP method, got ${JSON.stringify(method)}`);
+    throw new UsageError(`-X expects an HTTP method, got ${printableJson(method)}`);
   }
   const strategy = values.reconnect;
   if (strategy !== undefined && !STRATEGIES.includes(strategy as ReconnectStrategy)) {
     throw new UsageError(
-      `--reconnect expects one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`,
+      `--reconnect expects one of ${STRATEGIES.join(', ')}, got ${printableJson(strategy)}`,
     );
   }
   const maxAttempts =
@@ -186,9 +236,9 @@ function parseTail(args: string[], readStdin: () => string): TailCommand {
   const options: SseClientOptions = {
     ...(method === undefined ? {} : { method: method.toUpperCase() }),
     ...(body === undefined ? {} : { body }),
-    ...(values.header === undefined ? {} : { headers: values.header.map(parseHeader) }),
+    ...(values.header === undefined ? {} : { headers: combineHeaders(values.header.map(parseHeader)) }),
     ...(values.event === undefined ? {} : { events: values.event }),
-    ...(values['last-event-id'] === undefined ? {} : { lastEventId: values['last-event-id'] }),
+    ...(lastEventId === undefined ? {} : { lastEventId }),
     ...(strategy === undefined && maxAttempts === undefined
       ? {}
       : {
@@ -255,5 +305,5 @@ export function parseCommandLine(
     // parseArgs reports unknown flags and missing values with a TypeError carrying a clear message.
     throw new UsageError((error as Error).message);
   }
-  throw new UsageError(`unknown command ${JSON.stringify(first)}: use tail or demo`);
+  throw new UsageError(`unknown command ${printableJson(first)}: use tail or demo`);
 }

@@ -137,12 +137,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
   });
+  // Rejects on 'error' (EADDRINUSE for a --port in use) before anything else is started.
+  server.listen(options.port, '127.0.0.1');
+  await once(server, 'listening');
   const keepAlive = setInterval(() => {
     for (const res of streams) res.write(': keep-alive\n\n');
   }, 5000);
   keepAlive.unref();
-  server.listen(options.port, '127.0.0.1');
-  await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
 
   return {

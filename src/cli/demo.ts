@@ -15,7 +15,7 @@ import type { DemoCommand } from './args.js';
 import { type Dashboard, type FaultName, startDashboard } from './dashboard.js';
 import { type DemoServer, startDemoServer } from './demo-server.js';
 import { formatMs, painter } from './format.js';
-import { EXIT, type TailIo } from './tail.js';
+import { EXIT, follow, stdoutFailure, type TailIo } from './tail.js';
 
 /** Timings of one demo run, all derived from its duration (ms). */
 export interface DemoPlan {
@@ -91,15 +91,19 @@ class SequenceCheck {
 export async function runDemo(command: DemoCommand, io: TailIo): Promise<number> {
   const plan = planDemo(command.duration);
   const paint = painter(io.stdout, io.env);
+  // Ctrl-C, or a stdout nobody reads any more (`| head -2`): either ends the demo, cleanly.
   const interrupt = new AbortController();
   const stopInterrupt = io.onInterrupt(() => interrupt.abort());
+  const stopFollowing = follow(io.stdoutClosed, interrupt);
   const started = performance.now();
   const elapsed = (): number => performance.now() - started;
   let dashboard: Dashboard | undefined;
 
   const say = (text: string, banner = false): void => {
     const time = `[${(elapsed() / 1000).toFixed(1).padStart(5)}s]`;
-    io.stdout.write(`${paint('dim', time)} ${banner ? paint('bold', `==> ${text}`) : `    ${text}`}\n`);
+    const line = `${paint('dim', time)} ${banner ? paint('bold', `==> ${text}`) : `    ${text}`}\n`;
+    // Once its reader is gone, stdout only answers with more EPIPE errors.
+    if (!io.stdoutClosed.aborted) io.stdout.write(line);
     dashboard?.publish('log', `${time} ${banner ? '==> ' : '    '}${text}`);
   };
 
@@ -186,7 +190,17 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
     } else if (fault === '503') server.refuse(plan.refusals, plan.retryAfterSeconds);
     else server.noContent(1);
   };
-  dashboard = await startDashboard({ port: command.port, inject });
+  try {
+    dashboard = await startDashboard({ port: command.port, inject });
+  } catch (error) {
+    // A port in use is the environment's doing, not a bug: one line, no stack trace.
+    stopInterrupt();
+    stopFollowing();
+    client.close();
+    await server.close();
+    io.stderr.write(`sse-machine: cannot start the dashboard: ${(error as Error).message}\n`);
+    return EXIT.failed;
+  }
   const metricsTimer = setInterval(() => {
     dashboard?.publish('metrics', { ...client.metrics(), lost: check.lost, duplicated: check.duplicated });
   }, 500);
@@ -210,6 +224,7 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
   /** Resolves true when `test` holds (checked now and on every state change and event), false after `timeout`. */
   const waitFor = (test: () => boolean, timeout: number): Promise<boolean> =>
     new Promise((resolve, reject) => {
+      if (interrupt.signal.aborted) return reject(new Interrupted());
       if (test()) return resolve(true);
       const offs = [
         client.on('state', poll),
@@ -311,6 +326,7 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
     say('interrupted (Ctrl-C): closing', true);
   } finally {
     stopInterrupt();
+    stopFollowing();
     clearInterval(metricsTimer);
     client.close();
     await server.close();
@@ -324,5 +340,12 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
       `${formatMs(metrics.timeInState.connected)} connected`,
     true,
   );
+  const broken = stdoutFailure(io.stdoutClosed);
+  if (broken !== undefined) {
+    io.stderr.write(`sse-machine: failed: cannot write to stdout: ${broken}\n`);
+    return EXIT.failed;
+  }
+  // A reader that went away has seen all it wanted: the demo was cut short, not wrong.
+  if (io.stdoutClosed.aborted) return EXIT.ok;
   return clean ? EXIT.ok : EXIT.failed;
 }

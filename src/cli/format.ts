@@ -44,19 +44,50 @@ export function timestamp(date: Date = new Date()): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
+// Control characters from the server would be obeyed by the terminal: ESC starts a colour, a
+// cursor move or a title change, BEL rings, C1 (U+0080–U+009F) are 8-bit ESC sequences.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const UNPRINTABLE = /[\\\u0000-\u001f\u007f-\u009f]/g;
+const UNPRINTABLE_IN_JSON = /[\u007f-\u009f]/g;
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\r': '\\r',
+  '\n': '\\n',
+  '\t': '\\t',
+};
+
+const unicodeEscape = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
 /**
- * One event as one line: `[type] id data`. The id is `-` when the stream has none, and newlines
- * in the data are shown as `\n` so that line-oriented tools (grep, wc -l) see one event per line.
+ * `text` safe for a terminal, on one line: `\` → `\\`, CR, LF and tab → `\r`, `\n`, `\t`, every
+ * other control character → `\u001b` style. Backslashes are doubled so that the escapes stay
+ * unambiguous.
+ */
+export function escapeText(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => SHORT_ESCAPES[char] ?? unicodeEscape(char));
+}
+
+/**
+ * `JSON.stringify(value)` with U+007F–U+009F escaped too (JSON only requires U+0000–U+001F), so
+ * that a JSON line is printable through and through.
+ */
+export function printableJson(value: unknown): string {
+  return JSON.stringify(value).replace(UNPRINTABLE_IN_JSON, unicodeEscape);
+}
+
+/**
+ * One event as one line: `[type] id data`. The id is `-` when the stream has none; newlines and
+ * other control characters in any of the three are escaped ({@link escapeText}) so that
+ * line-oriented tools (grep, wc -l) see one event per line and the terminal obeys none of them.
  */
 export function formatEvent(event: SseEvent, paint: Paint = (_s, t) => t): string {
-  const id = event.lastEventId === '' ? '-' : event.lastEventId;
-  const data = event.data.replace(/\\/g, '\\\\').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
-  return `${paint('cyan', `[${event.type}]`)} ${paint('dim', id)} ${data}\n`;
+  const id = event.lastEventId === '' ? '-' : escapeText(event.lastEventId);
+  return `${paint('cyan', `[${escapeText(event.type)}]`)} ${paint('dim', id)} ${escapeText(event.data)}\n`;
 }
 
 /** One event as one JSON object per line (the data exactly as received). */
 export function formatEventJson(event: SseEvent): string {
-  return `${JSON.stringify({ type: event.type, id: event.lastEventId, data: event.data })}\n`;
+  return `${printableJson({ type: event.type, id: event.lastEventId, data: event.data })}\n`;
 }
 
 /** Bytes for people: 1234 → "1.2 kB". */
@@ -78,13 +109,13 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** The summary printed on exit (Ctrl-C, --count, end of stream). */
+/** The summary printed on exit (Ctrl-C, --count, end of stream); server-given text is escaped. */
 export function formatSummary(metrics: SseMetrics): string {
   const time = metrics.timeInState;
   const lines = [
     `events ${metrics.eventsReceived}, bytes ${formatBytes(metrics.bytesReceived)}, ` +
       `reconnects ${metrics.reconnects}, attempts ${metrics.attempt}` +
-      (metrics.lastEventId === '' ? '' : `, last id ${metrics.lastEventId}`),
+      (metrics.lastEventId === '' ? '' : `, last id ${escapeText(metrics.lastEventId)}`),
     `time connected ${formatMs(time.connected)}, connecting ${formatMs(time.connecting)}, ` +
       `reconnecting ${formatMs(time.reconnecting)}` +
       (metrics.connectTime.median === undefined
@@ -92,7 +123,7 @@ export function formatSummary(metrics: SseMetrics): string {
         : `; connect time median ${formatMs(metrics.connectTime.median)}`),
   ];
   if (metrics.lastError !== undefined) {
-    lines.push(`last error ${metrics.lastError.code}: ${metrics.lastError.message}`);
+    lines.push(`last error ${metrics.lastError.code}: ${escapeText(metrics.lastError.message)}`);
   }
   return `${lines.map((line) => `summary: ${line}`).join('\n')}\n`;
 }

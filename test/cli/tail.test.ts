@@ -109,6 +109,31 @@ describe('sse-machine tail: request', () => {
     expect(await run.exited).toBe(0);
   });
 
+  it('-H repeated with one name (any case) sends every value: ", " between them, "; " for Cookie', async () => {
+    const run = tail(
+      server.url('/events'),
+      ...['-H', 'X-A: first', '-H', 'x-a: second', '-H', 'X-A: third'],
+      ...['-H', 'Cookie: a=1', '-H', 'cookie: b=2', '--count', '1', '-q'],
+    );
+    const request = await server.nextRequest('/events');
+    expect(request.headers['x-a']).toBe('first, second, third');
+    expect(request.headers.cookie).toBe('a=1; b=2');
+    request.open();
+    await request.write('data: ok\n\n');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('-H keeps a tab inside a value, and sends non-ASCII as UTF-8 bytes (as curl does)', async () => {
+    const run = tail(server.url('/events'), '-H', 'X-Tab: a\tb', '-H', 'X-Text: héllo 世界', '--count', '1');
+    const request = await server.nextRequest('/events');
+    expect(request.headers['x-tab']).toBe('a\tb');
+    // node reads header bytes as latin1.
+    expect(Buffer.from(request.headers['x-text'] as string, 'latin1').toString('utf8')).toBe('héllo 世界');
+    request.open();
+    await request.write('data: ok\n\n');
+    expect(await run.exited).toBe(0);
+  });
+
   it('-d alone means POST; --data-file reads the body from a file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sse-cli-'));
     const file = join(dir, 'body.json');

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from './run-cli.js';
 
@@ -16,6 +17,36 @@ describe('sse-machine: usage', () => {
       /--heartbeat-timeout expects a duration/,
     ],
     [['tail', 'http://127.0.0.1:1/', '-H', 'no colon'], /-H expects 'Name: value'/],
+    // Header values no request can carry: each attempt would fail as NETWORK, forever.
+    [
+      ['tail', 'http://127.0.0.1:1/', '-H', 'X-Bad: a\r\nInjected: yes'],
+      /-H cannot contain control character U\+000D .*"X-Bad: a\\r\\nInjected: yes"/,
+    ],
+    [['tail', 'http://127.0.0.1:1/', '-H', 'X-Bad: a\u0001b'], /-H cannot contain control character U\+0001/],
+    [['tail', 'http://127.0.0.1:1/', '-H', '\nX-Bad: a'], /-H cannot contain control character U\+000A/],
+    [
+      ['tail', 'http://127.0.0.1:1/', '--last-event-id', 'a\nb'],
+      /--last-event-id cannot contain control character U\+000A/,
+    ],
+    // Node fires a timer longer than 2^31-1 ms after 1 ms.
+    [['tail', 'http://127.0.0.1:1/', '--timeout', '600h'], /--timeout must be at most 2147483647 ms/],
+    [
+      ['tail', 'http://127.0.0.1:1/', '--heartbeat-timeout', '2147483648'],
+      /--heartbeat-timeout must be at most 2147483647 ms/,
+    ],
+    [['tail', 'http://127.0.0.1:1/', '--connect-timeout', '25d'], /--connect-timeout expects a duration/],
+    [
+      ['tail', 'http://127.0.0.1:1/', '--connect-timeout', '35791395m'],
+      /--connect-timeout must be at most 2147483647 ms/,
+    ],
+    [['demo', '--duration', '600h'], /--duration must be at most 2147483647 ms/],
+    // A trace file that cannot be opened, like an unreadable --data-file.
+    [
+      ['tail', 'http://127.0.0.1:1/', '--trace', '/nonexistent-dir/t.jsonl'],
+      /cannot open --trace "\/nonexistent-dir\/t.jsonl": ENOENT/,
+    ],
+    [['tail', 'http://127.0.0.1:1/', '--trace', tmpdir()], /cannot open --trace ".*": EISDIR/],
+    [['tail', 'http://127.0.0.1:1/', '--trace', ''], /cannot open --trace "": ENOENT/],
     [['frobnicate'], /unknown command "frobnicate"/],
   ])('exit 2 on a usage error: %j', async (args, message) => {
     const run = runCli(args);
@@ -23,7 +54,8 @@ describe('sse-machine: usage', () => {
     const [first, ...rest] = run.stderr().split('\n');
     expect(first).toMatch(/^sse-machine: /);
     expect(first).toMatch(message);
-    expect(rest.join('\n')).toContain('Usage:');
+    expect(rest.join('\n')).toMatch(/^\nUsage:/);
+    expect(run.stderr()).not.toMatch(/^\s+at /m);
   });
 
   it('--help documents the exit codes and exits 0', async () => {
