@@ -2,48 +2,52 @@
  * The sse-machine connection statechart.
  *
  * ```
- * idle ──CONNECT──▶ active ─────────────────────────────────────────────┐
- *                   │ invoke stream (one HTTP request per attempt)      │ STREAM.ERROR [isFatal] ─▶ failed
- *                   │ connecting ──STREAM.OPEN──▶ connected             │ STREAM.ERROR|END [canRetry] ─▶ reconnecting
- *                   │   after(connectTimeout)      ├ heartbeat.live     │ STREAM.END [endIsFinal] ─▶ closed
- *                   │                              ├ eventFlow.waiting  │
- *                   │                              └ stability.settling ─after(resetAfter)─▶ stable
- * reconnecting ─after(reconnectDelay) | RETRY─▶ active
- * failed ─RETRY | CONNECT─▶ active          * ─CLOSE─▶ closed (final)
+ * idle ──CONNECT──▶ active ──────────────────────────────────────────────┐
+ *                   │ invoke stream (one HTTP request per attempt)       │ STREAM.ERROR [isFatal] ─▶ failed
+ *                   │ connecting ──STREAM.OPEN──▶ connected              │ STREAM.ERROR|END [canRetry] ─▶ reconnecting
+ *                   │   STREAM.TIMEOUT (connect)   ├ reading: flowing ─HOLD⇄FLOW─ held (the consumer holds)
+ *                   │                              ├ stability: settling ─after(resetAfter)─▶ stable
+ *                   │                              └ STREAM.TIMEOUT (heartbeat, idle event) [canRetry] ─▶ reconnecting
+ *                   │ RECONNECT ─▶ (stream flushes its cursor) STREAM.RESTART ─▶ active (a new attempt)
+ * reconnecting ─after(reconnectDelay) | RETRY | RECONNECT─▶ active
+ * failed ─RETRY | CONNECT | RECONNECT─▶ active          * ─CLOSE─▶ closed (final)
  * ```
  *
  * This file is the chart only: literal config that Stately's tools read statically, pure
  * implementations of guards, delays and actions, and a placeholder `stream` actor. The real
  * transports are provided in `src/` with `sseMachine.provide({ actors: { stream } })`.
  *
+ * The chart owns the lifecycle, not the bytes. The stream actor keeps the silence timers
+ * (`connectTimeout`, `heartbeatTimeout`, `idleEventTimeout`: one cheap timer per attempt, refreshed
+ * by a timestamp, never scheduled when 0) where the bytes are, and reports `STREAM.TIMEOUT` when one
+ * fires; a macrostep per received chunk would cost 50–100× the parse. `reconnectDelay` and
+ * `resetAfter` are the chart's own `after` timers.
+ *
  * @module
  */
-import { assign, enqueueActions, fromCallback, setup } from 'xstate';
+import { assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import {
   computeReconnectDelay,
   DEFAULT_RECONNECT_POLICY,
   MAX_DELAY,
   type ReconnectPolicy,
 } from '../src/backoff.js';
-import type { SerializedSseError, SseErrorCode } from '../src/errors.js';
+import { SseError } from '../src/errors.js';
 import type { SseEvent } from '../src/parser/types.js';
-import type { StreamEvent, StreamInput } from '../src/transport/types.js';
+import type { ReconnectOnEnd } from '../src/request.js';
+import type { StreamCommand, StreamEvent, StreamInput } from '../src/transport/stream-protocol.js';
 
-/**
- * When a stream that ended cleanly is reconnected: `'always'`, `'never'` (the machine goes to
- * `closed`), or `'if-resumable'` (only when a `Last-Event-ID` lets the server resume).
- */
-export type ReconnectOnEnd = 'always' | 'never' | 'if-resumable';
+export type { ReconnectOnEnd } from '../src/request.js';
 
 /** Input of {@link sseMachine}: plain data only, so a snapshot stays JSON. */
 export interface SseMachineInput {
-  /** Absolute URL of the event stream. */
+  /** Absolute URL of the event stream (kept in context: a client passes it without its query). */
   url: string;
   /** HTTP method. @defaultValue `'GET'` */
   method?: string | undefined;
-  /** Static request headers (functions of the attempt live in the transport, not here). */
+  /** Static request headers of a plain machine; kept in context, so put no secret here (a client binds its headers to the stream instead). */
   headers?: Readonly<Record<string, string>> | undefined;
-  /** Request body, re-sent on every attempt. */
+  /** Request body of a plain machine, re-sent on every attempt; kept in context like `headers`. */
   body?: string | undefined;
   /** Seed for the cursor, sent as `Last-Event-ID` on the first request. */
   lastEventId?: string | undefined;
@@ -61,29 +65,36 @@ export interface SseMachineInput {
   maxEventSize?: number | undefined;
 }
 
-/** Context of {@link sseMachine}. JSON-serializable: no sockets, bodies or parsers live here. */
+/**
+ * Why the current `reconnecting` wait is as long as it is: the policy's `'backoff'`, the server's
+ * `retry:` (`'server-retry'`), its `Retry-After` (`'retry-after'`), a delay `shouldReconnect` chose
+ * (`'chosen'`), or the `'immediate'` strategy.
+ */
+export type ReconnectReason = 'backoff' | 'server-retry' | 'retry-after' | 'chosen' | 'immediate';
+
+/** Context of {@link sseMachine}. JSON-serializable (an `SseError` serializes with `toJSON()`). */
 export interface SseMachineContext {
-  /** Absolute URL of the event stream. */
+  /** URL of the event stream, as given in the input. */
   readonly url: string;
   /** HTTP method, upper case. */
   readonly method: string;
-  /** Static request headers sent on every attempt. */
+  /** Static request headers of a plain machine. */
   readonly headers: Readonly<Record<string, string>>;
-  /** Request body sent on every attempt, if any. */
+  /** Request body of a plain machine, if any. */
   readonly body: string | undefined;
   /** The complete reconnection policy: the input merged over {@link DEFAULT_RECONNECT_POLICY}. */
   readonly reconnect: ReconnectPolicy;
   /** Whether a cleanly ended stream is reconnected. */
   readonly reconnectOnEnd: ReconnectOnEnd;
-  /** Heartbeat timer (ms) of `connected`; 0 disables it. */
+  /** Heartbeat timer (ms) of the stream actor; 0 disables it. */
   readonly heartbeatTimeout: number;
-  /** Idle-event timer (ms) of `connected`; 0 disables it. */
+  /** Idle-event timer (ms) of the stream actor; 0 disables it. */
   readonly idleEventTimeout: number;
-  /** Timer (ms) of `connecting`; 0 disables it. */
+  /** Connect timer (ms) of the stream actor; 0 disables it. */
   readonly connectTimeout: number;
   /** Largest line or event in bytes, handed to the stream actor's parser. */
   readonly maxEventSize: number;
-  /** The cursor: last event ID committed by a dispatched (or id-only) block. */
+  /** The cursor the next attempt sends: the last event ID the stream committed. */
   readonly lastEventId: string;
   /** The server's last `retry:` value (ms); replaces the base reconnect delay from then on. */
   readonly serverRetry: number | undefined;
@@ -99,14 +110,29 @@ export interface SseMachineContext {
   readonly waited: number;
   /** The wait planned for the current `reconnecting` state (ms). */
   readonly nextDelay: number;
-  /** The last failure, serialized so the snapshot stays JSON. */
-  readonly lastError: SerializedSseError | undefined;
+  /** Why {@link SseMachineContext.nextDelay} is what it is. */
+  readonly delayReason: ReconnectReason;
+  /** The last failure, as raised (a restored snapshot holds its serialized form). */
+  readonly lastError: SseError | undefined;
+  /** The response the current connection was accepted with (no `set-cookie`, URL without query). */
+  readonly response: SseResponseInfo | undefined;
+}
+
+/** The head of an accepted response, as the chart keeps it. */
+export interface SseResponseInfo {
+  /** HTTP status (200). */
+  readonly status: number;
+  /** The final URL after redirects, without query, fragment or credentials. */
+  readonly url: string;
+  /** Response headers, lower-case names, without `set-cookie`. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 /**
  * Events {@link sseMachine} accepts: `CONNECT` (from `idle` or `failed`), `RETRY` (skip the
- * backoff wait, or leave `failed`), `CLOSE` (from anywhere, final), and the stream actor's
- * {@link StreamEvent}s.
+ * backoff wait, or leave `failed`), `RECONNECT` (drop the live attempt and start a new one now),
+ * `HOLD`/`FLOW` (the consumer stopped/resumed reading), `CLOSE` (from anywhere, final), and the
+ * stream actor's {@link StreamEvent}s.
  */
 export type SseMachineEvent =
   | {
@@ -118,12 +144,27 @@ export type SseMachineEvent =
       type: 'RETRY';
     }
   | {
+      /** Drop the live attempt (or skip a wait, or leave `failed`) and connect again at once. */
+      type: 'RECONNECT';
+    }
+  | {
+      /** While connected: the consumer cannot take more events; pause reading (and the silence timers). */
+      type: 'HOLD';
+    }
+  | {
+      /** While connected and held: the consumer caught up; read again. */
+      type: 'FLOW';
+    }
+  | {
       /** Close for good: the machine reaches its final `closed` state. */
       type: 'CLOSE';
     }
   | StreamEvent;
 
-/** Events {@link sseMachine} emits (`actor.on('sse.event', ...)`) when the stream has no direct sink. */
+/**
+ * Events {@link sseMachine} emits (`actor.on('sse.event', ...)`) when its stream has no direct sink
+ * (a plain `createActor(connectionMachine)`); a client's events bypass the chart.
+ */
 export type SseMachineEmitted = {
   /** Always `'sse.event'`. */
   type: 'sse.event';
@@ -162,10 +203,8 @@ export const DEFAULT_CONNECT_TIMEOUT = 30_000;
  * ```
  */
 export const DEFAULT_IDLE_EVENT_TIMEOUT = 0;
-export const DEFAULT_MACHINE_MAX_EVENT_SIZE = 16 * 1024 * 1024;
-
-/** Timers that `0` disables. */
-type TimerName = 'connectTimeout' | 'heartbeatTimeout' | 'idleEventTimeout';
+/** @internal Default `maxEventSize` (16 MiB), the parser's own default. */
+const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
 
 function createContext(input: SseMachineInput): SseMachineContext {
   const reconnect = { ...DEFAULT_RECONNECT_POLICY };
@@ -182,7 +221,7 @@ function createContext(input: SseMachineInput): SseMachineContext {
     heartbeatTimeout: input.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT,
     idleEventTimeout: input.idleEventTimeout ?? DEFAULT_IDLE_EVENT_TIMEOUT,
     connectTimeout: input.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT,
-    maxEventSize: input.maxEventSize ?? DEFAULT_MACHINE_MAX_EVENT_SIZE,
+    maxEventSize: input.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE,
     lastEventId: input.lastEventId ?? '',
     serverRetry: undefined,
     retryAfter: undefined,
@@ -191,18 +230,36 @@ function createContext(input: SseMachineInput): SseMachineContext {
     retries: 0,
     waited: 0,
     nextDelay: 0,
+    delayReason: 'backoff',
     lastError: undefined,
+    response: undefined,
   };
 }
 
-const TIMEOUT_MESSAGES: Record<TimerName, [SseErrorCode, string]> = {
-  connectTimeout: ['CONNECT_TIMEOUT', 'no response headers within connectTimeout'],
-  heartbeatTimeout: ['HEARTBEAT_TIMEOUT', 'no bytes received within heartbeatTimeout'],
-  idleEventTimeout: ['IDLE_EVENT_TIMEOUT', 'no event dispatched within idleEventTimeout'],
-};
+/** The wait before the next reconnect, and what decided it. */
+function planWait(context: SseMachineContext, retries: number): { delay: number; reason: ReconnectReason } {
+  if (context.chosenDelay !== undefined) {
+    return { delay: Math.min(context.chosenDelay, MAX_DELAY), reason: 'chosen' };
+  }
+  if (context.reconnect.strategy === 'immediate' && context.retryAfter === undefined) {
+    return { delay: 0, reason: 'immediate' };
+  }
+  // One jitter draw for both: the wait with and without Retry-After must differ only by it.
+  const draw = Math.random();
+  const random = (): number => draw;
+  const policy = computeReconnectDelay(
+    context.reconnect,
+    retries,
+    { serverRetry: context.serverRetry },
+    random,
+  );
+  const delay = computeReconnectDelay(context.reconnect, retries, context, random);
+  if (context.retryAfter !== undefined && delay > policy) return { delay, reason: 'retry-after' };
+  return { delay: policy, reason: context.serverRetry === undefined ? 'backoff' : 'server-retry' };
+}
 
 /** The stream actor of the pure chart: does nothing. `src/` provides the real one. */
-const placeholderStream = fromCallback<StreamEvent, StreamInput>(() => undefined);
+const placeholderStream = fromCallback<StreamCommand, StreamInput>(() => undefined);
 
 /**
  * The connection lifecycle of one Server-Sent Events stream, with a placeholder `stream` actor.
@@ -226,12 +283,8 @@ export const sseMachine = setup({
   actors: {
     stream: placeholderStream,
   },
-  // Capped at MAX_DELAY: a longer timer would fire at once. The client rejects such options; a
-  // machine created directly gets a timer that is effectively "never" instead.
   delays: {
-    connectTimeout: ({ context }) => Math.min(context.connectTimeout, MAX_DELAY),
-    heartbeatTimeout: ({ context }) => Math.min(context.heartbeatTimeout, MAX_DELAY),
-    idleEventTimeout: ({ context }) => Math.min(context.idleEventTimeout, MAX_DELAY),
+    // Capped at MAX_DELAY: a longer timer would fire at once.
     resetAfter: ({ context }) => Math.min(context.reconnect.resetAfter, MAX_DELAY),
     reconnectDelay: ({ context }) => context.nextDelay,
   },
@@ -246,12 +299,13 @@ export const sseMachine = setup({
     endIsFinal: ({ context }) =>
       context.reconnectOnEnd === 'never' ||
       (context.reconnectOnEnd === 'if-resumable' && context.lastEventId === ''),
-    timerDisabled: ({ context }, params: { timer: TimerName }) => context[params.timer] === 0,
-    hasEvents: ({ event }) =>
-      event.type === 'STREAM.PROGRESS' && (event.dispatched > 0 || event.held === true),
   },
   actions: {
-    startAttempt: assign({ attempt: ({ context }) => context.attempt + 1 }),
+    startAttempt: assign({ attempt: ({ context }) => context.attempt + 1, response: undefined }),
+    recordOpen: assign(({ event }) => {
+      if (event.type !== 'STREAM.OPEN') return {};
+      return { response: { status: event.status, url: event.url, headers: event.headers } };
+    }),
     recordProgress: assign(({ context, event }) => {
       if (event.type !== 'STREAM.PROGRESS') return {};
       return {
@@ -259,57 +313,43 @@ export const sseMachine = setup({
         serverRetry: event.retry ?? context.serverRetry,
       };
     }),
-    // Only the plain-machine path carries payloads here; the client's fast path bypasses the chart.
+    // Only a stream without a direct sink carries payloads here; a client's events bypass the chart.
     emitEvents: enqueueActions(({ event, enqueue }) => {
       if (event.type !== 'STREAM.PROGRESS' || event.events === undefined) return;
       for (const sseEvent of event.events) enqueue.emit({ type: 'sse.event', event: sseEvent });
     }),
     recordError: assign(({ event }) => {
+      if (event.type === 'STREAM.TIMEOUT') {
+        return { lastError: event.error, retryAfter: undefined, chosenDelay: undefined };
+      }
       if (event.type !== 'STREAM.ERROR') return {};
       return { lastError: event.error, retryAfter: event.error.retryAfter, chosenDelay: event.delay };
     }),
-    recordTimeout: assign(({ context }, params: { timer: TimerName }) => {
-      const [code, message] = TIMEOUT_MESSAGES[params.timer];
-      return {
-        lastError: {
-          name: 'SseError',
-          code,
-          message: `${message} (${context[params.timer]} ms)`,
-          url: context.url,
-          attempt: context.attempt,
-        } satisfies SerializedSseError,
-        retryAfter: undefined,
-        chosenDelay: undefined,
-      };
-    }),
     giveUp: assign(({ context }) => ({
-      lastError: {
-        name: 'SseError',
-        code: 'RECONNECT_EXHAUSTED',
-        message: 'gave up reconnecting: the reconnect policy allows no further attempt',
-        url: context.url,
-        attempt: context.attempt,
-        ...(context.lastError === undefined
-          ? {}
-          : { cause: `${context.lastError.code}: ${context.lastError.message}` }),
-      } satisfies SerializedSseError,
+      lastError: new SseError(
+        'RECONNECT_EXHAUSTED',
+        'gave up reconnecting: the reconnect policy allows no further attempt',
+        { url: context.url, attempt: context.attempt, cause: context.lastError },
+      ),
     })),
     planReconnect: assign(({ context }) => {
       const retries = context.retries + 1;
-      const nextDelay = Math.min(
-        context.chosenDelay ?? computeReconnectDelay(context.reconnect, retries, context),
-        MAX_DELAY,
-      );
+      const { delay, reason } = planWait(context, retries);
       return {
         retries,
-        nextDelay,
-        waited: context.waited + nextDelay,
+        nextDelay: delay,
+        delayReason: reason,
+        waited: context.waited + delay,
         retryAfter: undefined,
         chosenDelay: undefined,
       };
     }),
     // A Retry-After from the failure that ended in `failed` must not hold back a manual restart.
     resetRetries: assign({ retries: 0, waited: 0, retryAfter: undefined, chosenDelay: undefined }),
+    holdStream: sendTo('stream', { type: 'HOLD' } satisfies StreamCommand),
+    releaseStream: sendTo('stream', { type: 'FLOW' } satisfies StreamCommand),
+    notifyStable: sendTo('stream', { type: 'STABLE' } satisfies StreamCommand),
+    restartStream: sendTo('stream', { type: 'RESTART' } satisfies StreamCommand),
   },
 }).createMachine({
   id: 'sse',
@@ -322,6 +362,7 @@ export const sseMachine = setup({
     idle: {
       on: {
         CONNECT: { target: 'active' },
+        RECONNECT: { target: 'active' },
       },
     },
     active: {
@@ -338,10 +379,15 @@ export const sseMachine = setup({
           body: context.body,
           maxEventSize: context.maxEventSize,
           connectTimeout: context.connectTimeout,
+          heartbeatTimeout: context.heartbeatTimeout,
+          idleEventTimeout: context.idleEventTimeout,
+          retries: context.retries,
+          waited: context.waited,
         }),
       },
       initial: 'connecting',
       on: {
+        'STREAM.PROGRESS': { actions: ['recordProgress', 'emitEvents'] },
         'STREAM.ERROR': [
           { guard: 'isFatal', target: 'failed', actions: 'recordError' },
           { guard: 'canRetry', target: 'reconnecting', actions: 'recordError' },
@@ -352,79 +398,59 @@ export const sseMachine = setup({
           { guard: 'canRetry', target: 'reconnecting' },
           { target: 'failed', actions: 'giveUp' },
         ],
+        // The stream flushes its cursor first, so the new attempt resumes exactly where this one was.
+        RECONNECT: { actions: 'restartStream' },
+        'STREAM.RESTART': { target: 'active', reenter: true },
       },
       states: {
         connecting: {
           on: {
-            'STREAM.OPEN': { target: 'connected' },
-          },
-          after: {
-            connectTimeout: [
-              { guard: { type: 'timerDisabled', params: { timer: 'connectTimeout' } } },
+            'STREAM.OPEN': { target: 'connected', actions: 'recordOpen' },
+            // The stream's connectTimeout: no response headers in time.
+            'STREAM.TIMEOUT': [
               {
+                description: 'connectTimeout',
                 guard: 'canRetry',
                 target: '#sse.reconnecting',
-                actions: { type: 'recordTimeout', params: { timer: 'connectTimeout' } },
+                actions: 'recordError',
               },
-              {
-                target: '#sse.failed',
-                actions: [{ type: 'recordTimeout', params: { timer: 'connectTimeout' } }, 'giveUp'],
-              },
+              { description: 'connectTimeout', target: '#sse.failed', actions: ['recordError', 'giveUp'] },
             ],
           },
         },
         connected: {
           type: 'parallel',
+          on: {
+            // The stream's heartbeatTimeout (no bytes) or idleEventTimeout (no event) while flowing.
+            'STREAM.TIMEOUT': [
+              {
+                description: 'heartbeatTimeout | idleEventTimeout',
+                guard: 'canRetry',
+                target: '#sse.reconnecting',
+                actions: 'recordError',
+              },
+              {
+                description: 'heartbeatTimeout | idleEventTimeout',
+                target: '#sse.failed',
+                actions: ['recordError', 'giveUp'],
+              },
+            ],
+          },
           states: {
-            heartbeat: {
-              initial: 'live',
+            reading: {
+              initial: 'flowing',
               states: {
-                live: {
+                flowing: {
                   on: {
-                    // Re-entering the child restarts the heartbeat timer; the invoke on `active` survives.
-                    'STREAM.PROGRESS': {
-                      target: 'live',
-                      reenter: true,
-                      actions: ['recordProgress', 'emitEvents'],
-                    },
-                  },
-                  after: {
-                    heartbeatTimeout: [
-                      { guard: { type: 'timerDisabled', params: { timer: 'heartbeatTimeout' } } },
-                      {
-                        guard: 'canRetry',
-                        target: '#sse.reconnecting',
-                        actions: { type: 'recordTimeout', params: { timer: 'heartbeatTimeout' } },
-                      },
-                      {
-                        target: '#sse.failed',
-                        actions: [{ type: 'recordTimeout', params: { timer: 'heartbeatTimeout' } }, 'giveUp'],
-                      },
-                    ],
+                    HOLD: { target: 'held' },
                   },
                 },
-              },
-            },
-            eventFlow: {
-              initial: 'waiting',
-              states: {
-                waiting: {
+                // The silence is the consumer's, not the server's: the stream pauses its timers too.
+                held: {
+                  entry: 'holdStream',
+                  exit: 'releaseStream',
                   on: {
-                    'STREAM.PROGRESS': { guard: 'hasEvents', target: 'waiting', reenter: true },
-                  },
-                  after: {
-                    idleEventTimeout: [
-                      { guard: { type: 'timerDisabled', params: { timer: 'idleEventTimeout' } } },
-                      {
-                        guard: 'canRetry',
-                        target: '#sse.reconnecting',
-                        actions: { type: 'recordTimeout', params: { timer: 'idleEventTimeout' } },
-                      },
-                      {
-                        target: '#sse.failed',
-                        actions: [{ type: 'recordTimeout', params: { timer: 'idleEventTimeout' } }, 'giveUp'],
-                      },
-                    ],
+                    FLOW: { target: 'flowing' },
                   },
                 },
               },
@@ -434,7 +460,7 @@ export const sseMachine = setup({
               states: {
                 settling: {
                   after: {
-                    resetAfter: { target: 'stable', actions: 'resetRetries' },
+                    resetAfter: { target: 'stable', actions: ['resetRetries', 'notifyStable'] },
                   },
                 },
                 stable: {},
@@ -448,6 +474,7 @@ export const sseMachine = setup({
       entry: 'planReconnect',
       on: {
         RETRY: { target: 'active' },
+        RECONNECT: { target: 'active' },
       },
       after: {
         reconnectDelay: { target: 'active' },
@@ -457,6 +484,7 @@ export const sseMachine = setup({
       on: {
         RETRY: { target: 'active', actions: 'resetRetries' },
         CONNECT: { target: 'active', actions: 'resetRetries' },
+        RECONNECT: { target: 'active', actions: 'resetRetries' },
       },
     },
     closed: {

@@ -7,7 +7,7 @@
 import { createClient, type SseClient, type SseClientOptions } from './client.js';
 import { createSharedConnectionMachine } from './connection-machine.js';
 import { createFetchTransport } from './transport/fetch.js';
-import type { HttpTransport } from './transport/types.js';
+import type { HttpTransport } from './transport/http.js';
 
 let defaultTransport: HttpTransport | undefined;
 const fetchDefault = (): HttpTransport => {

@@ -1,22 +1,31 @@
 /**
  * `createSseClient`: the facade most applications use, over an actor of the connection statechart.
  *
- * The machine owns the lifecycle; events reach listeners on a direct path from the parser (one
- * function call per listener, no transition per event). Every user callback is wrapped: an
- * exception becomes an `error` with code `LISTENER` and never reaches the host.
+ * The chart owns the lifecycle and the client reports what it decided: one `state` event with its
+ * details per change, the chart's own `SseError` (with its `cause`) on `error`, the accepted
+ * response on `open`. Events reach listeners on a direct path from the parser (one function call
+ * per listener, no transition per event or per chunk).
  *
  * @module
  */
-import { type Actor, type AnyActorLogic, createActor, type InspectionEvent, type Observer } from 'xstate';
-import type { SseMachineContext } from '../machines/connection.machine.js';
-import type { SerializedSseError } from './errors.js';
-import { SseError } from './errors.js';
-import { EventQueue } from './event-queue.js';
+import { type Actor, createActor, type InspectionEvent, type Observer } from 'xstate';
+import type { SseMachineContext, sseMachine } from '../machines/connection.machine.js';
+import { watchSignal } from './client/abort-signal.js';
+import { ConsumptionCursor } from './client/cursor.js';
+import { EventQueue } from './client/event-queue.js';
+import { describeChange, flattenState, liveError, type SseStateDetails } from './client/lifecycle.js';
+import { ListenerRegistry } from './client/listeners.js';
+import type { SseClock } from './clock.js';
+import type { SseError } from './errors.js';
 import { MetricsRecorder, type SseMetrics, type SseState } from './metrics.js';
 import { type SseOptions, toMachineInput, validateOptions } from './options.js';
 import type { SseEvent } from './parser/types.js';
-import { bindStream } from './transport/create-stream-logic.js';
-import type { HttpTransport, StreamOpenEvent, StreamOptions } from './transport/types.js';
+import { redactUrl } from './redact.js';
+import type { StreamOptions } from './transport/attempt.js';
+import type { HttpTransport } from './transport/http.js';
+import { bindStream } from './transport/stream-actor.js';
+
+export type { SseStateDetails } from './client/lifecycle.js';
 
 /** Options of {@link createSseClient}: the connection options plus the facade's own. */
 export interface SseClientOptions extends SseOptions {
@@ -24,17 +33,35 @@ export interface SseClientOptions extends SseOptions {
   autoConnect?: boolean;
   /** Deliver only these event types (to listeners and iterators); empty or absent = all. */
   events?: readonly string[];
-  /** Passed to XState's `createActor`: a Stately inspector, or a callback receiving inspection events. */
+  /**
+   * Passed to XState's `createActor`: a Stately inspector, or a callback receiving inspection events.
+   * An inspector that throws is contained: the connection goes on.
+   */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /**
+   * The clock of every timer of the connection (the chart's waits and the stream's silence timers),
+   * passed to XState's `createActor`. Drive time in your own tests with XState's `SimulatedClock`;
+   * sockets stay real.
+   *
+   * @example
+   * ```ts
+   * import { SimulatedClock } from 'xstate';
+   * const clock = new SimulatedClock();
+   * const client = createSseClient(url, { clock, heartbeatTimeout: 30_000 });
+   * // ... once connected, with the server silent:
+   * clock.increment(30_000); // HEARTBEAT_TIMEOUT: the client is reconnecting, no real wait
+   * ```
+   */
+  clock?: SseClock;
 }
 
 /** What an `open` listener receives: the accepted response. */
 export interface SseOpenInfo {
-  /** The final URL, after redirects. */
+  /** The final URL after redirects, without query, fragment or credentials. */
   readonly url: string;
   /** HTTP status of the accepted response (200). */
   readonly status: number;
-  /** Response headers, lower-case names (read a session id or a rate limit here). */
+  /** Response headers, lower-case names, without `set-cookie` (read a session id or a rate limit here). */
   readonly headers: Readonly<Record<string, string>>;
   /** The attempt that connected (1 for the first; higher after reconnects). */
   readonly attempt: number;
@@ -46,10 +73,12 @@ export interface SseClientEventMap {
   open: SseOpenInfo;
   /** A failure: of an attempt, of a timer, of the reconnect budget, or of a listener (`LISTENER`). */
   error: SseError;
-  /** The flattened state changed. */
+  /** The flattened state changed (or a new attempt began); see {@link SseStateDetails}. */
   state: SseState;
-  /** The last event ID changed (persist it to resume after a restart). */
+  /** The last event ID that every consumer has taken changed: persist it to resume after a restart. */
   cursor: string;
+  /** A comment line (`: keep-alive`), without the colon and one leading space. */
+  comment: string;
 }
 
 /** Options of {@link SseClient.events}. */
@@ -63,20 +92,39 @@ export interface SseIteratorOptions {
   overflow?: 'pause' | 'error';
 }
 
+/** The actor behind a client: an actor of the connection machine, typed. */
+export type SseActor = Actor<typeof sseMachine>;
+
 /** A connection to one event stream. Create it with {@link createSseClient}. */
 export interface SseClient extends AsyncDisposable {
-  /** Listen to the client's own events: `open`, `error`, `state`, `cursor`. Returns an unsubscribe function. */
-  on<K extends keyof SseClientEventMap>(type: K, listener: (value: SseClientEventMap[K]) => void): () => void;
+  /**
+   * Listen to state changes: `(state, details) => …`, with the attempt, the planned wait and its
+   * reason while `reconnecting`, and the failure that caused the change. Returns an unsubscribe
+   * function.
+   *
+   * @example
+   * ```ts
+   * client.on('state', (state, { delay, error }) => {
+   *   if (state === 'reconnecting') badge.textContent = `reconnecting in ${delay} ms (${error?.code ?? 'ended'})`;
+   * });
+   * ```
+   */
+  on(type: 'state', listener: (state: SseState, details: SseStateDetails) => void): () => void;
+  /** Listen to the client's own events: `open`, `error`, `cursor`, `comment`. Returns an unsubscribe function. */
+  on<K extends Exclude<keyof SseClientEventMap, 'state'>>(
+    type: K,
+    listener: (value: SseClientEventMap[K]) => void,
+  ): () => void;
   /**
    * Listen to an SSE event type (`'message'` for events without `event:`). Returns an unsubscribe
-   * function. Server events named `open`, `error`, `state` or `cursor` arrive as `event:open`,
-   * `event:error`, ... so they never reach a listener of the client's own events.
+   * function. Server events named `open`, `error`, `state`, `cursor` or `comment` arrive as
+   * `event:open`, `event:error`, ... so they never reach a listener of the client's own events.
    */
   on(type: string, listener: (event: SseEvent) => void): () => void;
   /**
    * Iterate over events (all, or of the given types) with a bounded buffer. Leaving the loop
    * (`break`, `return`) closes the client; the iteration ends when the client closes and throws the
-   * `SseError` when it fails.
+   * `SseError` when it fails. The cursor advances as `next()` hands events out.
    */
   events(types?: readonly string[], options?: SseIteratorOptions): AsyncIterableIterator<SseEvent>;
   /** Start connecting (from `idle`), or start again (from `failed`). Idempotent. */
@@ -85,19 +133,24 @@ export interface SseClient extends AsyncDisposable {
   close(): void;
   /** Skip the current backoff wait, or restart from `failed`. */
   retry(): void;
+  /**
+   * Drop the live attempt (or skip a wait, or leave `failed`) and connect again at once, resuming
+   * from the cursor; counts as a reconnect. A no-op after `close()`.
+   */
+  reconnect(): void;
   /** The current state. */
   readonly state: SseState;
-  /** The last event ID seen (sent as `Last-Event-ID` on reconnection). */
+  /** The id of the last event every consumer has taken (what to persist; see the `cursor` event). */
   readonly lastEventId: string;
   /** Counters and timings. Cheap: call it as often as you like. */
   metrics(): SseMetrics;
   /** The XState actor behind the client: for inspection, `getPersistedSnapshot()`, advanced use. */
-  readonly actor: Actor<AnyActorLogic>;
+  readonly actor: SseActor;
 }
 
 /** @internal What a platform entry gives the client: its shared machine and a transport per options. */
 export interface ClientPlatform {
-  readonly machine: AnyActorLogic;
+  readonly machine: typeof sseMachine;
   transport(options: SseOptions): HttpTransport;
 }
 
@@ -105,20 +158,31 @@ const asyncDispose: typeof Symbol.asyncDispose =
   (Symbol as { asyncDispose?: typeof Symbol.asyncDispose }).asyncDispose ??
   (Symbol.for('nodejs.asyncDispose') as typeof Symbol.asyncDispose);
 
-type AnyListener = (value: never) => void;
-
 /**
  * The client's own event names. A server event with one of these types would reach listeners
  * expecting an `SseError` or a state, so it is delivered under `event:<type>` instead.
  */
 /** @internal */
-export const CLIENT_EVENT_NAMES: ReadonlySet<string> = new Set(['open', 'error', 'state', 'cursor']);
+export const CLIENT_EVENT_NAMES: ReadonlySet<string> = new Set([
+  'open',
+  'error',
+  'state',
+  'cursor',
+  'comment',
+]);
 
-/** The flattened state of a snapshot of the connection machine. */
-export function flattenState(value: unknown): SseState {
-  if (typeof value === 'string') return value as SseState;
-  const active = (value as { active?: unknown }).active;
-  return active === 'connecting' ? 'connecting' : 'connected';
+/** An inspector that throws must not take the connection down with it. */
+function containInspector(
+  inspect: Observer<InspectionEvent> | ((event: InspectionEvent) => void),
+): (event: InspectionEvent) => void {
+  return (event) => {
+    try {
+      if (typeof inspect === 'function') inspect(event);
+      else inspect.next?.(event);
+    } catch {
+      // The inspector is the app's observer; its failure is not the connection's.
+    }
+  };
 }
 
 /** @internal The implementation behind both entries (Node: undici; browsers: fetch). */
@@ -135,147 +199,105 @@ export function createClient(
   const filter =
     options.events === undefined || options.events.length === 0 ? undefined : new Set(options.events);
   const metrics = new MetricsRecorder();
-  let listeners = new Map<string, readonly AnyListener[]>();
+  const listeners = new ListenerRegistry();
   const iterators = new Set<EventQueue>();
-  let pausedQueues = 0;
-  let resumeReading: (() => void) | undefined;
-  let resumePromise: Promise<void> | undefined;
-  let lastOpen: StreamOpenEvent | undefined;
-  let lastLiveError: SseError | undefined;
-  /** An attempt's failure not reported yet: the machine may replace it (RECONNECT_EXHAUSTED) in the same step. */
-  let pendingLiveError: SseError | undefined;
+  const cursor = new ConsumptionCursor(options.lastEventId ?? '', (id) => listeners.emit('cursor', id));
+  /** The id of the event its listeners are handling: what `lastEventId` reads inside them. */
+  let delivering: string | undefined;
   let closing = false;
 
-  function call(listener: AnyListener, value: unknown, isErrorListener: boolean): void {
-    try {
-      (listener as (value: unknown) => void)(value);
-    } catch (cause) {
-      // A throwing error listener is swallowed: reporting it would loop.
-      if (!isErrorListener) {
-        emit(
-          'error',
-          new SseError('LISTENER', `a listener threw: ${String((cause as Error)?.message ?? cause)}`, {
-            cause,
-          }),
-        );
-      }
-    }
-  }
-
-  function emit(type: string, value: unknown): void {
-    const list = listeners.get(type);
-    if (list === undefined) return;
-    for (const listener of list) call(listener, value, type === 'error');
-  }
-
   function deliver(event: SseEvent): void {
-    // The cursor a listener reads is the id of the event it is handling; the machine catches up
-    // at the end of the chunk.
-    liveLastEventId = event.lastEventId;
-    if (filter !== undefined && !filter.has(event.type)) return;
+    if (filter !== undefined && !filter.has(event.type)) {
+      cursor.delivered(event.lastEventId, 0);
+      return;
+    }
     metrics.recordEvent();
-    const list = listeners.get(CLIENT_EVENT_NAMES.has(event.type) ? `event:${event.type}` : event.type);
-    if (list !== undefined) for (const listener of list) call(listener, event, false);
-    if (iterators.size > 0) for (const queue of iterators) queue.push(event);
+    delivering = event.lastEventId;
+    listeners.emit(CLIENT_EVENT_NAMES.has(event.type) ? `event:${event.type}` : event.type, event);
+    delivering = undefined;
+    if (iterators.size === 0) {
+      cursor.delivered(event.lastEventId, 0);
+      return;
+    }
+    let holders: EventQueue[] | undefined;
+    for (const queue of iterators) {
+      if (!(queue.accepts(event) && queue.push(event))) continue;
+      if (holders === undefined) holders = [queue];
+      else holders.push(queue);
+    }
+    const ticket = cursor.delivered(event.lastEventId, holders?.length ?? 0);
+    if (ticket !== undefined && holders !== undefined) for (const queue of holders) queue.ticket(ticket);
+  }
+
+  // Backpressure: while any iterator is full, the chart holds the stream (a state, in the diagram).
+  let pausedQueues = 0;
+  function onQueuePause(paused: boolean): void {
+    pausedQueues += paused ? 1 : -1;
+    if (closing) return;
+    if (state !== 'connected') return;
+    if (paused && pausedQueues === 1) actor.send({ type: 'HOLD' });
+    if (!paused && pausedQueues === 0) actor.send({ type: 'FLOW' });
   }
 
   const stream: StreamOptions = {
+    // The chart keeps the URL without its query; the request, with its secrets, stays here.
+    url: resolved.href,
     ...(options.headers === undefined ? {} : { headers: options.headers }),
-    ...(options.body === undefined || typeof options.body === 'string' ? {} : { body: options.body }),
+    ...(options.body === undefined ? {} : { body: options.body }),
     ...(options.shouldReconnect === undefined ? {} : { shouldReconnect: options.shouldReconnect }),
     onEvent: deliver,
+    onCursor: (id) => cursor.delivered(id, 0),
+    onComment: (text) => listeners.emit('comment', text),
     onChunk: (bytes) => metrics.recordBytes(bytes),
-    onError: (error) => {
-      lastLiveError = error;
-      pendingLiveError = error;
-    },
-    onOpen: (event) => {
-      lastOpen = event;
-    },
-    beforeNextChunk: () => {
-      if (pausedQueues === 0) return undefined;
-      resumePromise ??= new Promise<void>((resolve) => {
-        resumeReading = resolve;
-      });
-      return resumePromise;
-    },
   };
 
-  // While a consumer holds reading back, the silence is ours, not the server's: keep the machine's
-  // heartbeat and idle-event timers from declaring a live connection dead (a zero-byte, `held`
-  // progress every half of the shorter enabled period).
-  let pauseKeepAlive: ReturnType<typeof setInterval> | undefined;
-  function onQueuePause(paused: boolean): void {
-    pausedQueues += paused ? 1 : -1;
-    const periods = [context.heartbeatTimeout, context.idleEventTimeout].filter((ms) => ms > 0);
-    if (pausedQueues > 0 && pauseKeepAlive === undefined && periods.length > 0) {
-      const held = { type: 'STREAM.PROGRESS', bytes: 0, dispatched: 0, held: true } as const;
-      pauseKeepAlive = setInterval(
-        () => {
-          if (state === 'connected') actor.send({ ...held, attempt: context.attempt });
-        },
-        Math.max(1, Math.floor(Math.min(...periods) / 2)),
-      );
-    }
-    if (pausedQueues === 0) {
-      if (pauseKeepAlive !== undefined) clearInterval(pauseKeepAlive);
-      pauseKeepAlive = undefined;
-      if (resumeReading !== undefined) {
-        const resume = resumeReading;
-        resumeReading = undefined;
-        resumePromise = undefined;
-        resume();
-      }
-    }
-  }
-
-  const actor = createActor(platform.machine, {
-    input: toMachineInput(resolved, options),
-    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
-  }) as Actor<AnyActorLogic>;
+  const actor: SseActor = createActor(platform.machine, {
+    input: {
+      ...toMachineInput(resolved, options),
+      url: redactUrl(resolved),
+      headers: undefined,
+      body: undefined,
+    },
+    ...(options.inspect === undefined ? {} : { inspect: containInspector(options.inspect) }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
   bindStream(actor.system, { transport: platform.transport(options), options: stream });
 
   let state: SseState = 'idle';
-  let context = actor.getSnapshot().context as SseMachineContext;
-  let lastError: SerializedSseError | undefined;
-  let liveLastEventId = context.lastEventId;
+  let context: SseMachineContext = actor.getSnapshot().context;
   actor.subscribe({
     next(snapshot) {
-      const next = snapshot.context as SseMachineContext;
+      const next = snapshot.context;
       const nextState = flattenState(snapshot.value);
       const previous = context;
+      const previousState = state;
       context = next;
-      liveLastEventId = next.lastEventId;
-      const stateChanged = nextState !== state;
-      if (stateChanged) {
+      const changed = nextState !== state || next.attempt !== previous.attempt;
+      if (changed) {
         state = nextState;
         metrics.recordState(nextState, next.attempt);
+        // A consumer still holding from the last attempt holds the new stream before its first chunk.
+        if (nextState === 'connected' && pausedQueues > 0) actor.send({ type: 'HOLD' });
       }
+      const failure = next.lastError !== previous.lastError ? liveError(next.lastError) : undefined;
       // Listeners may call connect/close/retry, which re-enters this function with a newer
       // snapshot: stop reporting this one as soon as it is stale.
       const stale = (): boolean => context !== next;
-      if (next.lastEventId !== previous.lastEventId) emit('cursor', next.lastEventId);
-      if (stateChanged && !stale()) emit('state', nextState);
-      if (pendingLiveError !== undefined && !stale()) {
-        const error = pendingLiveError;
-        pendingLiveError = undefined;
-        if (next.lastError !== undefined && matches(error, next.lastError)) lastError = next.lastError;
-        emit('error', error);
-      }
-      if (next.lastError !== lastError && next.lastError !== undefined && !stale()) {
-        lastError = next.lastError;
-        emit('error', liveError(next.lastError));
-      }
-      if (stateChanged && nextState === 'connected' && lastOpen !== undefined && !stale()) {
-        emit('open', {
-          url: lastOpen.url,
-          status: lastOpen.status,
-          headers: lastOpen.headers,
-          attempt: lastOpen.attempt,
+      if (changed)
+        listeners.emit('state', nextState, describeChange(nextState, previousState, next, failure));
+      // A failure that exhausts the budget is reported once: RECONNECT_EXHAUSTED, with it as `cause`.
+      if (failure !== undefined && !stale()) listeners.emit('error', failure);
+      if (changed && nextState === 'connected' && next.response !== undefined && !stale()) {
+        const { status, url: finalUrl, headers } = next.response;
+        listeners.emit('open', {
+          url: finalUrl,
+          status,
+          headers,
+          attempt: next.attempt,
         } satisfies SseOpenInfo);
       }
-      if (stateChanged && (nextState === 'closed' || nextState === 'failed')) finishIterators(nextState);
-      if (stateChanged && nextState === 'closed') detachSignal();
+      if (changed && (nextState === 'closed' || nextState === 'failed')) finishIterators(nextState);
+      if (changed && nextState === 'closed') detachSignal();
     },
     error() {
       // The machine's own actions do not throw; nothing to report beyond the state.
@@ -283,45 +305,16 @@ export function createClient(
   });
   actor.start();
 
-  function matches(live: SseError, serialized: SerializedSseError): boolean {
-    return (
-      live.code === serialized.code &&
-      live.message === serialized.message &&
-      live.attempt === serialized.attempt
-    );
-  }
-
-  function liveError(serialized: SerializedSseError): SseError {
-    const live = lastLiveError;
-    return live !== undefined && matches(live, serialized) ? live : SseError.from(serialized);
-  }
-
   function finishIterators(final: 'closed' | 'failed'): void {
-    for (const queue of iterators) {
-      queue.finish(final === 'failed' && lastError !== undefined ? liveError(lastError) : undefined);
-    }
+    const error = final === 'failed' ? liveError(context.lastError) : undefined;
+    for (const queue of iterators) queue.finish(error);
   }
 
-  const onAbort = (): void => client.close();
-  function detachSignal(): void {
-    options.signal?.removeEventListener('abort', onAbort);
-  }
+  let detachSignal = (): void => undefined;
 
   const client: SseClient = {
-    on(type: string, listener: AnyListener): () => void {
-      if (typeof listener !== 'function') throw new TypeError('sse-machine: a listener must be a function');
-      const next = new Map(listeners);
-      next.set(type, [...(listeners.get(type) ?? []), listener]);
-      listeners = next;
-      return () => {
-        const list = listeners.get(type);
-        if (list === undefined || !list.includes(listener)) return;
-        const without = new Map(listeners);
-        const remaining = list.filter((candidate) => candidate !== listener);
-        if (remaining.length === 0) without.delete(type);
-        else without.set(type, remaining);
-        listeners = without;
-      };
+    on(type: string, listener: (value: never, details: never) => void): () => void {
+      return listeners.add(type, listener);
     },
     events(types, iteratorOptions = {}) {
       const bufferSize = iteratorOptions.bufferSize ?? 1024;
@@ -339,9 +332,10 @@ export function createClient(
           iterators.delete(queue);
           client.close();
         },
+        (ticket) => cursor.taken(ticket),
       );
       if (state === 'closed' || state === 'failed') {
-        queue.finish(state === 'failed' && lastError !== undefined ? liveError(lastError) : undefined);
+        queue.finish(state === 'failed' ? liveError(context.lastError) : undefined);
       } else {
         iterators.add(queue);
       }
@@ -362,23 +356,22 @@ export function createClient(
       if (actor.getSnapshot().status !== 'active' || flattenState(actor.getSnapshot().value) === 'closed') {
         actor.stop();
       }
-      // Readers paused on a full iterator must not hold the attempt open.
-      resumeReading?.();
-      if (pauseKeepAlive !== undefined) clearInterval(pauseKeepAlive);
-      pauseKeepAlive = undefined;
       detachSignal();
     },
     retry() {
       if (state === 'reconnecting' || state === 'failed') actor.send({ type: 'RETRY' });
     },
+    reconnect() {
+      if (!closing && actor.getSnapshot().status === 'active') actor.send({ type: 'RECONNECT' });
+    },
     get state() {
       return state;
     },
     get lastEventId() {
-      return liveLastEventId;
+      return delivering ?? cursor.value;
     },
     metrics() {
-      return metrics.snapshot(context.attempt, context.lastEventId, context.lastError);
+      return metrics.snapshot(context.attempt, cursor.value, liveError(context.lastError)?.toJSON());
     },
     actor,
     [asyncDispose]() {
@@ -389,7 +382,7 @@ export function createClient(
 
   if (options.signal !== undefined) {
     if (options.signal.aborted) client.close();
-    else options.signal.addEventListener('abort', onAbort, { once: true });
+    else detachSignal = watchSignal(options.signal, () => client.close());
   }
   if (options.autoConnect !== false && !closing) {
     queueMicrotask(() => {

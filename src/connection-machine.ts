@@ -5,9 +5,10 @@
  */
 import { sseMachine } from '../machines/connection.machine.js';
 import type { SseOptions } from './options.js';
-import { createBoundStreamLogic, createStreamLogic } from './transport/create-stream-logic.js';
+import type { StreamOptions } from './transport/attempt.js';
 import { createFetchTransport } from './transport/fetch.js';
-import type { HttpTransport, StreamOptions } from './transport/types.js';
+import type { HttpTransport } from './transport/http.js';
+import { createBoundStreamLogic, createStreamLogic } from './transport/stream-actor.js';
 
 /**
  * {@link sseMachine} with the given transport as its `stream` actor. `stream` options carry what

@@ -24,9 +24,14 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html
  * @module
  */
-import type { SseMachineContext } from '../machines/connection.machine.js';
-import { CLIENT_EVENT_NAMES, type SseClient, type SseClientOptions, type SseOpenInfo } from './client.js';
-import { isSseError, type SerializedSseError, type SseError } from './errors.js';
+import {
+  CLIENT_EVENT_NAMES,
+  type SseClient,
+  type SseClientOptions,
+  type SseOpenInfo,
+  type SseStateDetails,
+} from './client.js';
+import type { SseError } from './errors.js';
 import { createSseClient } from './index.js';
 import type { SseEvent } from './parser/types.js';
 
@@ -158,10 +163,6 @@ export class EventSource extends EventTarget {
   readonly #client: SseClient;
   #readyState: ReadyState = CONNECTING;
   #origin: string;
-  /** The machine's lastError at the last state change, to tell a new error from an old one. */
-  #seenError: SerializedSseError | undefined;
-  /** A state change whose `error` event waits for the client to report this error. */
-  #awaitedError: { readonly error: SerializedSseError; readonly failed: boolean } | undefined;
   readonly #handlers = new Map<string, HandlerSlot>();
   /**
    * The client keys already forwarded to this target. Keyed by the client's key, not the DOM type:
@@ -203,8 +204,7 @@ export class EventSource extends EventTarget {
     this.#client = createSseClient(parsed, options);
     // 'open' and 'error' are both the client's own channels and possible SSE event names: the
     // handlers tell them apart by the value.
-    this.#client.on('error', (value: unknown) => this.#onClientError(value));
-    this.#client.on('state', (value: unknown) => this.#onClientState(value));
+    this.#client.on('state', (state, details) => this.#onClientState(state, details));
     this.#client.on('open', (value: unknown) => this.#onClientOpen(value));
   }
 
@@ -261,7 +261,6 @@ export class EventSource extends EventTarget {
   /** Abort the connection and any reconnection for good; no event is dispatched after it. */
   close(): void {
     this.#readyState = CLOSED;
-    this.#awaitedError = undefined;
     this.#client.close();
   }
 
@@ -418,17 +417,6 @@ export class EventSource extends EventTarget {
     );
   }
 
-  #onClientError(value: unknown): void {
-    // LISTENER reports are about user code, not the connection: they stay on the client's channel.
-    if (!isSseError(value) || value.code === 'LISTENER') return;
-    const awaited = this.#awaitedError;
-    // A step may report two errors (the attempt's, then RECONNECT_EXHAUSTED): the event carries the
-    // one the machine kept as its lastError.
-    if (awaited === undefined || !sameError(value, awaited.error)) return;
-    this.#awaitedError = undefined;
-    this.#announceError(awaited.failed, value);
-  }
-
   #onClientOpen(value: unknown): void {
     if (this.#readyState === CLOSED) return;
     // HTML §9.2.3 "announce the connection": readyState first, then the event.
@@ -437,22 +425,16 @@ export class EventSource extends EventTarget {
     this.#fire(new Event('open'));
   }
 
-  #onClientState(value: unknown): void {
-    this.#awaitedError = undefined;
+  #onClientState(state: string, details: SseStateDetails): void {
     if (this.#readyState === CLOSED) return;
-    if (value === 'reconnecting' || value === 'failed') {
-      const failed = value === 'failed';
+    if (state === 'reconnecting' || state === 'failed') {
+      const failed = state === 'failed';
       // "Reestablish the connection": CONNECTING, then `error`, then the wait. "Fail the connection":
-      // CLOSED, then `error`; nothing can restart an EventSource.
+      // CLOSED, then `error`; nothing can restart an EventSource. A listener-level failure
+      // (`LISTENER`) is the app's, not the connection's: it never changes the state.
       this.#readyState = failed ? CLOSED : CONNECTING;
-      // The client reports a step's state before its error: when the machine recorded a new error
-      // in this step, the event waits for that report, to carry it.
-      const { lastError } = (this.#client.actor.getSnapshot() as { context: SseMachineContext }).context;
-      const fresh = lastError !== undefined && lastError !== this.#seenError;
-      this.#seenError = lastError;
-      if (fresh) this.#awaitedError = { error: lastError, failed };
-      else this.#announceError(failed, undefined);
-    } else if (value === 'closed') {
+      this.#announceError(failed, details.error);
+    } else if (state === 'closed') {
       this.#readyState = CLOSED;
     }
   }
@@ -462,14 +444,6 @@ export class EventSource extends EventTarget {
     else if (this.#readyState === CLOSED) return;
     this.#fire(new EventSourceErrorEvent('error', { error }));
   }
-}
-
-function sameError(live: SseError, serialized: SerializedSseError): boolean {
-  return (
-    live.code === serialized.code &&
-    live.message === serialized.message &&
-    live.attempt === serialized.attempt
-  );
 }
 
 for (const [name, value] of [

@@ -6,7 +6,7 @@
  */
 import { createClient, type SseClient, type SseClientOptions } from './client.js';
 import { createSharedConnectionMachine, pickTransport } from './connection-machine.js';
-import type { HttpTransport } from './transport/types.js';
+import type { HttpTransport } from './transport/http.js';
 import { createUndiciTransport } from './transport/undici.js';
 
 let defaultTransport: HttpTransport | undefined;

@@ -9,10 +9,12 @@ export {
   DEFAULT_HEARTBEAT_TIMEOUT,
   DEFAULT_IDLE_EVENT_TIMEOUT,
   type ReconnectOnEnd,
+  type ReconnectReason,
   type SseMachineContext,
   type SseMachineEmitted,
   type SseMachineEvent,
   type SseMachineInput,
+  type SseResponseInfo,
   sseMachine,
 } from '../machines/connection.machine.js';
 export {
@@ -31,10 +33,13 @@ export {
 } from './errors.js';
 export type { SseEvent } from './parser/types.js';
 export type {
+  StreamCommand,
   StreamEndEvent,
   StreamErrorEvent,
   StreamEvent,
   StreamInput,
   StreamOpenEvent,
   StreamProgressEvent,
-} from './transport/types.js';
+  StreamRestartEvent,
+  StreamTimeoutEvent,
+} from './transport/stream-protocol.js';

@@ -4,18 +4,18 @@
  *
  * @module
  */
-import type { ReconnectOnEnd, SseMachineInput } from '../machines/connection.machine.js';
+import type { SseMachineInput } from '../machines/connection.machine.js';
 import { MAX_DELAY, type ReconnectStrategy } from './backoff.js';
-import type { SseError } from './errors.js';
+import {
+  headersToRecord,
+  type ReconnectOnEnd,
+  type ShouldReconnect,
+  type SseBody,
+  type SseHeaders,
+  type SseHeadersOption,
+} from './request.js';
 
-/** Request headers: a record, a list of pairs, or a `Headers` object. */
-export type SseHeaders =
-  | Readonly<Record<string, string>>
-  | ReadonlyArray<readonly [string, string]>
-  | Headers;
-
-/** A request body, re-sent on every attempt. A function is called once per attempt. */
-export type SseBody = string | Uint8Array | (() => string | Uint8Array);
+export type { ReconnectQuestion, ShouldReconnect, SseBody, SseHeaders, SseHeadersOption } from './request.js';
 
 /** The reconnection policy as a user writes it. Limits accept `Infinity`. */
 export interface ReconnectOptions {
@@ -42,7 +42,7 @@ export interface SseOptions {
   /** Request body, re-sent on every attempt (for example the prompt of an LLM stream). */
   body?: SseBody;
   /** Extra request headers, or a function of the attempt number (may be async: token refresh). */
-  headers?: SseHeaders | ((attempt: number) => SseHeaders | Promise<SseHeaders>);
+  headers?: SseHeadersOption;
   /** Seed for the cursor, sent as `Last-Event-ID` on the first request (resume after a restart). */
   lastEventId?: string;
   /** Aborting it closes the client for good. */
@@ -62,11 +62,19 @@ export interface SseOptions {
   /** Redirects followed per attempt (undici transport). @defaultValue 20 */
   maxRedirects?: number;
   /**
-   * Consulted for every failure the stream reports: `false` stops (state `failed`), `true`
-   * reconnects (even after an error the default policy treats as final) with the policy's wait, a
-   * number reconnects after that many ms, `undefined` keeps the default policy.
+   * Consulted for every failure the stream reports, with `{ error, attempt, retries, waited }`:
+   * `false` stops (state `failed`), `true` reconnects (even after an error the default policy treats
+   * as final) with the policy's wait, a number reconnects after that many ms, `undefined` keeps the
+   * default policy. Silence timeouts are the policy's alone.
+   *
+   * @example
+   * ```ts
+   * createSseClient(url, {
+   *   shouldReconnect: ({ error, retries }) => (error.status === 401 ? false : retries < 5 ? undefined : false),
+   * });
+   * ```
    */
-  shouldReconnect?: (error: SseError) => boolean | number | undefined;
+  shouldReconnect?: ShouldReconnect;
   /** undici `Dispatcher` (Node transport): a proxy agent, an HTTP/2 agent, a mock. */
   dispatcher?: unknown;
   /** Use this `fetch` (and the fetch transport) instead of undici. */
@@ -230,13 +238,5 @@ export function toMachineInput(url: URL, options: SseOptions = {}): SseMachineIn
 
 /** Headers in any accepted form as a plain record (names as given; HTTP names are case-insensitive). */
 export function normalizeHeaders(headers: SseHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  const pairs: Iterable<readonly [string, string]> =
-    typeof (headers as Headers).forEach === 'function' && !Array.isArray(headers)
-      ? (headers as Headers).entries()
-      : Array.isArray(headers)
-        ? (headers as ReadonlyArray<readonly [string, string]>)
-        : Object.entries(headers as Record<string, string>);
-  for (const [name, value] of pairs) out[name] = value;
-  return out;
+  return headersToRecord(headers);
 }

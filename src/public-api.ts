@@ -6,19 +6,32 @@
  */
 
 export type {
+  SseActor,
   SseClient,
   SseClientEventMap,
   SseClientOptions,
   SseIteratorOptions,
   SseOpenInfo,
+  SseStateDetails,
 } from './client.js';
+export type { SseClock } from './clock.js';
 export { createConnectionMachine } from './connection-machine.js';
 export * from './machine.js';
 export { EVENT_RATE_WINDOW_SECONDS, type SseMetrics, type SseState } from './metrics.js';
-export type { ReconnectOptions, SseBody, SseHeaders, SseOptions } from './options.js';
+export type {
+  ReconnectOptions,
+  ReconnectQuestion,
+  ShouldReconnect,
+  SseBody,
+  SseHeaders,
+  SseHeadersOption,
+  SseOptions,
+} from './options.js';
 export { createEventStreamParser, DEFAULT_MAX_EVENT_SIZE } from './parser/create-event-stream-parser.js';
 export type { EventStreamCallbacks, EventStreamParser, EventStreamParserOptions } from './parser/types.js';
+export { redactUrl } from './redact.js';
 export * from './trace.js';
-export { createStreamLogic } from './transport/create-stream-logic.js';
+export type { StreamOptions } from './transport/attempt.js';
 export { createFetchTransport, type FetchTransportOptions } from './transport/fetch.js';
-export type { HttpRequest, HttpResponse, HttpTransport, StreamOptions } from './transport/types.js';
+export type { HttpRequest, HttpResponse, HttpTransport } from './transport/http.js';
+export { createStreamLogic } from './transport/stream-actor.js';

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import type { SseMachineContext } from '../../machines/connection.machine.js';
-import type { SerializedSseError } from '../errors.js';
+import type { SseError } from '../errors.js';
 import { createSseClient } from '../index.js';
 import type { SseState } from '../metrics.js';
 import type { SseEvent } from '../parser/types.js';
@@ -53,7 +52,7 @@ export function planDemo(duration: number): DemoPlan {
 }
 
 /** The gist of an error for one narrated line (the full message repeats the URL twice). */
-function shortReason(error: SerializedSseError, heartbeatTimeout: number): string {
+function shortReason(error: SseError, heartbeatTimeout: number): string {
   if (error.code === 'HTTP_STATUS' && error.status !== undefined) return `status ${error.status}`;
   if (error.code === 'HEARTBEAT_TIMEOUT') return `no bytes for ${formatMs(heartbeatTimeout)}`;
   const parts = error.message.split(': ');
@@ -124,7 +123,7 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
       resetAfter: plan.resetAfter,
     },
   });
-  const context = (): SseMachineContext => client.actor.getSnapshot().context as SseMachineContext;
+  const attemptNow = (): number => client.metrics().attempt;
 
   // --- narration of what the client and the server do, whatever caused it ---
   server.onRequest(({ status, lastEventId, replayed }) => {
@@ -135,30 +134,19 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
     } else if (status === 204) say('server: 204 No Content');
   });
   client.on('open', (open) => say(paint('green', `connected (attempt ${open.attempt}): events flowing`)));
-  client.on('state', (state: SseState) => {
-    const ctx = context();
-    dashboard?.publish('demo-state', { state, attempt: ctx.attempt });
-    if (state === 'connecting' && ctx.attempt === 1) say(`connecting to ${server.url}`);
+  client.on('state', (state: SseState, { attempt, delay, reason, error }) => {
+    dashboard?.publish('demo-state', { state, attempt });
+    if (state === 'connecting' && attempt === 1) say(`connecting to ${server.url}`);
     if (state === 'reconnecting') {
-      const error = ctx.lastError;
-      const retryAfter = error?.retryAfter;
-      const why =
-        retryAfter !== undefined && ctx.nextDelay >= retryAfter
-          ? 'as Retry-After asks'
-          : 'exponential backoff';
+      const why = reason === 'retry-after' ? 'as Retry-After asks' : 'exponential backoff';
       const failure =
         error === undefined
           ? 'ended'
           : `failed: ${error.code} (${shortReason(error, plan.heartbeatTimeout)})`;
-      say(
-        paint(
-          'yellow',
-          `attempt ${ctx.attempt} ${failure}; reconnecting in ${formatMs(ctx.nextDelay)} (${why})`,
-        ),
-      );
+      say(paint('yellow', `attempt ${attempt} ${failure}; reconnecting in ${formatMs(delay ?? 0)} (${why})`));
     }
     if (state === 'failed') {
-      const code = ctx.lastError?.code ?? 'unknown';
+      const code = error?.code ?? 'unknown';
       say(
         paint(
           'red',
@@ -290,14 +278,14 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
       true,
     );
     server.silence();
-    const attempt = context().attempt;
+    const attempt = attemptNow();
     expect(
       await waitFor(() => client.state === 'reconnecting', plan.heartbeatTimeout * 3),
       'the heartbeat timeout did not fire',
     );
     server.speak();
     expect(
-      await waitFor(() => client.state === 'connected' && context().attempt > attempt, reconnectBudget),
+      await waitFor(() => client.state === 'connected' && attemptNow() > attempt, reconnectBudget),
       'no reconnection after the silence',
     );
     await caughtUp();
@@ -308,17 +296,17 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
       `the server drops the stream and answers 503 with Retry-After: ${plan.retryAfterSeconds} s, ${plan.refusals} times`,
       true,
     );
-    const before = context().attempt;
+    const before = attemptNow();
     server.refuse(plan.refusals, plan.retryAfterSeconds);
     expect(
       await waitFor(
-        () => client.state === 'connected' && context().attempt > before + plan.refusals,
+        () => client.state === 'connected' && attemptNow() > before + plan.refusals,
         (plan.retryAfterSeconds * 1000 + plan.maxDelay) * (plan.refusals + 1) + 5000,
       ),
       'no recovery after the 503s',
     );
     await caughtUp();
-    say(`recovered (attempt ${context().attempt}); sequence check: ${check.verdict()}`, true);
+    say(`recovered (attempt ${attemptNow()}); sequence check: ${check.verdict()}`, true);
 
     await until(1);
   } catch (error) {

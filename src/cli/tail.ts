@@ -5,10 +5,10 @@
  * @module
  */
 import { once } from 'node:events';
-import type { SseMachineContext } from '../../machines/connection.machine.js';
 import { isSseError, type SseError } from '../errors.js';
 import { createSseClient } from '../index.js';
 import type { SseEvent } from '../parser/types.js';
+import { redactUrl } from '../redact.js';
 import { type TailCommand, UsageError } from './args.js';
 import {
   escapeText,
@@ -118,13 +118,10 @@ export async function runTail(command: TailCommand, io: TailIo): Promise<number>
     status.draw();
   };
 
-  client.on('state', (state) => {
-    const context = client.actor.getSnapshot().context as SseMachineContext;
-    if (state === 'connecting') log(`connecting to ${command.url} (attempt ${context.attempt})`);
+  client.on('state', (state, { attempt, delay }) => {
+    if (state === 'connecting') log(`connecting to ${redactUrl(command.url)} (attempt ${attempt})`);
     else if (state === 'reconnecting') {
-      log(
-        err('yellow', `reconnecting in ${formatMs(context.nextDelay)} (attempt ${context.attempt + 1} next)`),
-      );
+      log(err('yellow', `reconnecting in ${formatMs(delay ?? 0)} (attempt ${attempt + 1} next)`));
     } else if (state !== 'connected') log(`state ${state}`);
   });
   client.on('open', (open) => log(err('green', `connected: ${open.status} (attempt ${open.attempt})`)));

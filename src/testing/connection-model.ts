@@ -10,7 +10,7 @@
 import type { SnapshotFrom } from 'xstate';
 import { getShortestPaths, getSimplePaths, type StatePath } from 'xstate/graph';
 import { type SseMachineEvent, type SseMachineInput, sseMachine } from '../../machines/connection.machine.js';
-import type { SseErrorCode } from '../errors.js';
+import { SseError, type SseErrorCode } from '../errors.js';
 
 /** A snapshot of the connection machine. */
 export type ModelSnapshot = SnapshotFrom<typeof sseMachine>;
@@ -51,9 +51,8 @@ export const MODEL_EVENT_ID = '7';
 
 const error = (code: SseErrorCode, retryable: boolean): SseMachineEvent => ({
   type: 'STREAM.ERROR',
-  attempt: 0,
   retryable,
-  error: { name: 'SseError', code, message: `model ${code}`, url: 'model:', attempt: 0 },
+  error: new SseError(code, `model ${code}`, { url: 'model:', attempt: 0 }),
 });
 
 /**
@@ -73,7 +72,7 @@ export function modelEvents(snapshot: ModelSnapshot): SseMachineEvent[] {
   if (snapshot.matches('failed')) events.push({ type: 'RETRY' }, { type: 'CONNECT' });
   if (snapshot.matches({ active: 'connecting' })) {
     events.push(
-      { type: 'STREAM.OPEN', attempt: 0, status: 200, url: 'model:', headers: {} },
+      { type: 'STREAM.OPEN', status: 200, url: 'model:', headers: {} },
       error('HTTP_STATUS', true), // 503
       error('NO_CONTENT', false), // 204
       error('BAD_CONTENT_TYPE', false), // 200 text/plain
@@ -81,10 +80,9 @@ export function modelEvents(snapshot: ModelSnapshot): SseMachineEvent[] {
   }
   if (snapshot.matches({ active: 'connected' })) {
     events.push(
-      { type: 'STREAM.PROGRESS', attempt: 0, bytes: 1, dispatched: 0 }, // a comment
-      { type: 'STREAM.PROGRESS', attempt: 0, bytes: 1, dispatched: 1, lastEventId: MODEL_EVENT_ID }, // an event
+      { type: 'STREAM.PROGRESS', lastEventId: MODEL_EVENT_ID }, // an event
       error('NETWORK', true), // the socket is destroyed
-      { type: 'STREAM.END', attempt: 0 }, // the response ends
+      { type: 'STREAM.END' }, // the response ends
     );
   }
   return events;

@@ -16,7 +16,7 @@ import {
 } from 'xstate';
 import { sseMachine } from '../../machines/connection.machine.js';
 import { createConnectionMachine } from '../connection-machine.js';
-import type { HttpTransport } from '../transport/types.js';
+import type { HttpTransport } from '../transport/http.js';
 import {
   delayOf,
   eventKey,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { HttpRequest, HttpResponse, HttpTransport } from './types.js';
+import type { HttpRequest, HttpResponse, HttpTransport } from './http.js';
 
 /** Options of {@link createFetchTransport}. */
 export interface FetchTransportOptions {

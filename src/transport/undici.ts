@@ -11,7 +11,7 @@
  */
 import { Agent, type Dispatcher, request } from 'undici';
 import { SseError } from '../errors.js';
-import type { HttpRequest, HttpResponse, HttpTransport } from './types.js';
+import type { HttpRequest, HttpResponse, HttpTransport } from './http.js';
 
 /** Options of {@link createUndiciTransport}. */
 export interface UndiciTransportOptions {

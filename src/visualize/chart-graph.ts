@@ -23,6 +23,8 @@ export interface ChartNode {
   readonly depth: number;
   /** Named entry actions. */
   readonly entry: readonly string[];
+  /** Named exit actions. */
+  readonly exit: readonly string[];
   /** Sources of invoked actors (`stream`). */
   readonly invoke: readonly string[];
 }
@@ -72,16 +74,21 @@ function actionNames(transition: AnyTransitionDefinition): string[] {
 }
 
 /** `entry / startAttempt`, `invoke stream`: what a state does besides its transitions, one line each. */
-export function describeActivities(node: Pick<ChartNode, 'entry' | 'invoke'>): string[] {
+export function describeActivities(node: Pick<ChartNode, 'entry' | 'exit' | 'invoke'>): string[] {
   const lines: string[] = [];
   if (node.entry.length > 0) lines.push(`entry / ${node.entry.join(', ')}`);
+  if (node.exit.length > 0) lines.push(`exit / ${node.exit.join(', ')}`);
   for (const src of node.invoke) lines.push(`invoke ${src}`);
   return lines;
 }
 
 /** `after(reconnectDelay) [canRetry] / recordTimeout` */
-export function formatEdgeLabel(edge: Pick<ChartEdge, 'eventType' | 'delay' | 'guard' | 'actions'>): string {
+export function formatEdgeLabel(
+  edge: Pick<ChartEdge, 'eventType' | 'delay' | 'guard' | 'actions'> & { readonly description?: string | undefined },
+): string {
   let label = edge.delay === undefined ? edge.eventType : `after(${edge.delay})`;
+  // A description names what the event stands for (which of the stream's timers fired).
+  if (edge.description !== undefined) label += ` (${edge.description})`;
   if (edge.guard !== undefined) label += ` [${edge.guard}]`;
   if (edge.actions.length > 0) label += ` / ${edge.actions.join(', ')}`;
   return label;
@@ -91,6 +98,9 @@ export function formatEdgeLabel(edge: Pick<ChartEdge, 'eventType' | 'delay' | 'g
 function isDelayedRaise(action: unknown): boolean {
   return typeof action === 'function' && (action as { delay?: unknown }).delay !== undefined;
 }
+
+/** What XState itself adds to exit actions: cancelling `after` timers, stopping invoked actors. */
+const BUILT_IN_EXIT: ReadonlySet<string> = new Set(['cancel', 'stopChild', 'xstate.cancel', 'xstate.stopChild']);
 
 function toNode(node: AnyStateNode, depth: number): ChartNode {
   const initial = node.type === 'compound' ? node.initial.target[0]?.id : undefined;
@@ -103,6 +113,8 @@ function toNode(node: AnyStateNode, depth: number): ChartNode {
     initial,
     depth,
     entry: (node.entry as readonly unknown[]).filter((action) => !isDelayedRaise(action)).map(nameOf),
+    // XState adds a cancel of each `after` timer and a stop of each invoke to the exit actions.
+    exit: (node.exit as readonly unknown[]).map(nameOf).filter((name) => !BUILT_IN_EXIT.has(name)),
     invoke: node.invoke.map((definition) => nameOf(definition.src)),
   };
 }
@@ -138,7 +150,7 @@ export function describeChart(machine: AnyStateMachine): ChartGraph {
         ...fields,
         targetless: transition.target === undefined || transition.target.length === 0,
         reenter: transition.reenter,
-        label: formatEdgeLabel(fields),
+        label: formatEdgeLabel({ ...fields, description: transition.description }),
       });
     }
     for (const child of graphNode.children) visit(child, depth + 1);

@@ -173,13 +173,13 @@ describe('on(): open, state, cursor, error', () => {
     expect(cursors).toEqual(['1', '2', '3']);
   });
 
-  it('a chunk with several ids reports the last one', async () => {
+  it('a chunk with several ids reports each as its listeners finish, ending with the last', async () => {
     const c = client();
     const request = await h.server.nextRequest('/events');
     request.open();
-    const cursor = nextOf(c, 'cursor');
+    const cursor = nextOf(c, 'cursor', 3);
     await request.write('id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c\n\n');
-    expect(await cursor).toEqual(['3']);
+    expect(await cursor).toEqual(['1', '2', '3']);
     expect(c.lastEventId).toBe('3');
   });
 

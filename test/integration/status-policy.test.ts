@@ -137,7 +137,7 @@ describe('response policy (ARCHITECTURE §5)', () => {
     const seen: string[] = [];
     const client = h.client('/events', {
       reconnect: FAST_RECONNECT,
-      shouldReconnect: (error) => {
+      shouldReconnect: ({ error }) => {
         seen.push(`${error.code} ${error.status}`);
         return false;
       },
@@ -151,7 +151,7 @@ describe('response policy (ARCHITECTURE §5)', () => {
   it('shouldReconnect returning a number retries even a 404, after that many ms', async () => {
     const client = h.client('/events', {
       reconnect: FAST_RECONNECT,
-      shouldReconnect: (error) => (error.status === 404 ? 300 : false),
+      shouldReconnect: ({ error }) => (error.status === 404 ? 300 : false),
     });
     const first = await h.server.nextRequest('/events');
     const answeredAt = performance.now();

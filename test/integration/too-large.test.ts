@@ -81,7 +81,7 @@ describe('an event larger than maxEventSize', () => {
     const client = h.client('/events', {
       maxEventSize: 1024,
       reconnect: { initialDelay: 1, jitter: 0 },
-      shouldReconnect: (error) => (error.code === 'EVENT_TOO_LARGE' ? 0 : true),
+      shouldReconnect: ({ error }) => (error.code === 'EVENT_TOO_LARGE' ? 0 : true),
     });
     const first = await h.server.nextRequest('/events');
     first.open();

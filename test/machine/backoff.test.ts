@@ -9,6 +9,7 @@ import {
   MAX_DELAY,
   type ReconnectPolicy,
 } from '../../src/backoff.js';
+import { SseError } from '../../src/errors.js';
 import { createHarness, type Harness, stateOf } from './harness.js';
 
 /**
@@ -150,14 +151,7 @@ describe('what the server says', () => {
     const chosen = (delay: number, retryAfter?: number): void =>
       h.sendBack({
         type: 'STREAM.ERROR',
-        attempt: h.attempt(),
-        error: {
-          name: 'SseError',
-          code: 'HTTP_STATUS',
-          message: '503',
-          status: 503,
-          ...(retryAfter === undefined ? {} : { retryAfter }),
-        },
+        error: new SseError('HTTP_STATUS', '503', { status: 503, retryAfter }),
         retryable: true,
         delay,
       });
@@ -176,7 +170,7 @@ describe('what the server says', () => {
     h.actor.send({ type: 'CONNECT' });
     h.fail('HTTP_STATUS', true, 5000);
     expect(waitOut(h)).toBe(5000);
-    h.advance(100);
+    h.timeout('connectTimeout');
     expect(stateOf(h.actor)).toBe('reconnecting');
     expect(waitOut(h)).toBe(2000);
   });

@@ -4,8 +4,14 @@
  */
 import { type Actor, createActor, fromCallback, SimulatedClock } from 'xstate';
 import { type SseMachineInput, sseMachine } from '../../machines/connection.machine.js';
-import type { SerializedSseError, SseErrorCode } from '../../src/errors.js';
-import type { StreamEvent, StreamInput, StreamProgressEvent } from '../../src/transport/types.js';
+import { SseError, type SseErrorCode } from '../../src/errors.js';
+import type {
+  StreamCommand,
+  StreamEvent,
+  StreamInput,
+  StreamProgressEvent,
+  StreamTimeoutEvent,
+} from '../../src/transport/stream-protocol.js';
 
 /** The machine with the fake stream provided. */
 export type HarnessMachine = ReturnType<typeof sseMachine.provide>;
@@ -19,12 +25,16 @@ export interface Harness {
   readonly cleanups: number[];
   /** `sendBack` of every started stream, by start order. */
   readonly senders: ((event: StreamEvent) => void)[];
+  /** Commands the chart sent to the streams (`HOLD`, `FLOW`, `STABLE`, `RESTART`), in order. */
+  readonly commands: StreamCommand['type'][];
   /** Attempt id of the most recently started stream. */
   attempt(): number;
   /** Sends through the latest stream's `sendBack`, as a transport would. */
   sendBack(event: StreamEvent): void;
   open(): void;
-  progress(fields?: Partial<Omit<StreamProgressEvent, 'type' | 'attempt'>>): void;
+  progress(fields?: Partial<Omit<StreamProgressEvent, 'type'>>): void;
+  /** A silence timer of the stream fired. */
+  timeout(timer: StreamTimeoutEvent['timer']): void;
   /** A failure; `retryAfter` is the response's Retry-After (a floor on the policy's wait). */
   fail(code: SseErrorCode, retryable: boolean, retryAfter?: number): void;
   end(): void;
@@ -32,19 +42,31 @@ export interface Harness {
   advance(ms: number): void;
 }
 
-/** A serialized error as a transport would send it. */
-export function streamError(code: SseErrorCode, attempt: number): SerializedSseError {
-  return { name: 'SseError', code, message: `test ${code}`, url: 'http://sse.test/', attempt };
+/** An error as a transport would raise it. */
+export function streamError(code: SseErrorCode, attempt: number, retryAfter?: number): SseError {
+  return new SseError(code, `test ${code}`, { url: 'http://sse.test/', attempt, retryAfter });
 }
+
+const TIMER_CODES: Record<StreamTimeoutEvent['timer'], SseErrorCode> = {
+  connectTimeout: 'CONNECT_TIMEOUT',
+  heartbeatTimeout: 'HEARTBEAT_TIMEOUT',
+  idleEventTimeout: 'IDLE_EVENT_TIMEOUT',
+};
 
 /** Starts the machine (not yet connected) with a fake stream and a simulated clock. */
 export function createHarness(input: Partial<SseMachineInput> = {}): Harness {
   const starts: StreamInput[] = [];
   const cleanups: number[] = [];
   const senders: ((event: StreamEvent) => void)[] = [];
-  const stream = fromCallback<StreamEvent, StreamInput>(({ input: streamInput, sendBack }) => {
+  const commands: StreamCommand['type'][] = [];
+  const stream = fromCallback<StreamCommand, StreamInput>(({ input: streamInput, sendBack, receive }) => {
     starts.push(streamInput);
     senders.push(sendBack);
+    receive((command) => {
+      commands.push(command.type);
+      // A real stream flushes its cursor, then asks for the new attempt.
+      if (command.type === 'RESTART') sendBack({ type: 'STREAM.RESTART' });
+    });
     return () => {
       cleanups.push(streamInput.attempt);
     };
@@ -72,26 +94,33 @@ export function createHarness(input: Partial<SseMachineInput> = {}): Harness {
     starts,
     cleanups,
     senders,
+    commands,
     attempt,
     sendBack,
     open: () =>
       sendBack({
         type: 'STREAM.OPEN',
-        attempt: attempt(),
         status: 200,
         url: 'http://sse.test/',
         headers: {},
       }),
-    progress: (fields = {}) =>
-      sendBack({ type: 'STREAM.PROGRESS', attempt: attempt(), bytes: 1, dispatched: 0, ...fields }),
+    progress: (fields = {}) => sendBack({ type: 'STREAM.PROGRESS', ...fields }),
+    timeout: (timer) =>
+      sendBack({
+        type: 'STREAM.TIMEOUT',
+        timer,
+        error: new SseError(TIMER_CODES[timer], `test ${timer}`, {
+          url: 'http://sse.test/',
+          attempt: attempt(),
+        }),
+      }),
     fail: (code, retryable, retryAfter) =>
       sendBack({
         type: 'STREAM.ERROR',
-        attempt: attempt(),
-        error: { ...streamError(code, attempt()), ...(retryAfter === undefined ? {} : { retryAfter }) },
+        error: streamError(code, attempt(), retryAfter),
         retryable,
       }),
-    end: () => sendBack({ type: 'STREAM.END', attempt: attempt() }),
+    end: () => sendBack({ type: 'STREAM.END' }),
     advance: (ms) => clock.increment(ms),
   };
 }

@@ -3,6 +3,7 @@
  * and a SimulatedClock. Reconnect jitter is 0 so delays are exact.
  */
 import { describe, expect, it } from 'vitest';
+import { SseError } from '../../src/errors.js';
 import type { SseEvent } from '../../src/parser/types.js';
 import { createHarness, stateOf } from './harness.js';
 
@@ -32,6 +33,10 @@ describe('idle and connecting', () => {
         body: undefined,
         maxEventSize: 16 * 1024 * 1024,
         connectTimeout: 5000,
+        heartbeatTimeout: 45_000,
+        idleEventTimeout: 0,
+        retries: 0,
+        waited: 0,
       },
     ]);
     expect(h.actor.getSnapshot().context.attempt).toBe(1);
@@ -40,7 +45,7 @@ describe('idle and connecting', () => {
   it('STREAM.OPEN moves connecting to connected without restarting the stream', () => {
     const h = connected();
     expect(stateOf(h.actor)).toBe('active.connected');
-    expect(h.actor.getSnapshot().matches({ active: { connected: { heartbeat: 'live' } } })).toBe(true);
+    expect(h.actor.getSnapshot().matches({ active: { connected: { reading: 'flowing' } } })).toBe(true);
     expect(h.starts).toHaveLength(1);
     expect(h.cleanups).toEqual([]);
   });
@@ -57,50 +62,55 @@ describe('idle and connecting', () => {
     expect(h.cleanups).toEqual([]);
   });
 
-  it('connectTimeout with retries left goes to reconnecting with CONNECT_TIMEOUT', () => {
+  it('the stream reports connectTimeout: with retries left the chart reconnects with CONNECT_TIMEOUT', () => {
     const h = createHarness({ connectTimeout: 1000, reconnect: noJitter });
     h.actor.send({ type: 'CONNECT' });
-    h.advance(999);
-    expect(stateOf(h.actor)).toBe('active.connecting');
-    h.advance(1);
+    expect(h.starts[0]).toMatchObject({
+      connectTimeout: 1000,
+      heartbeatTimeout: 45_000,
+      idleEventTimeout: 0,
+    });
+    h.timeout('connectTimeout');
     expect(stateOf(h.actor)).toBe('reconnecting');
     expect(h.actor.getSnapshot().context.lastError).toMatchObject({ code: 'CONNECT_TIMEOUT', attempt: 1 });
     expect(h.cleanups).toEqual([1]);
   });
 
-  it('connectTimeout without retries left goes to failed with RECONNECT_EXHAUSTED', () => {
+  it('connectTimeout without retries left goes to failed with RECONNECT_EXHAUSTED, the timeout as cause', () => {
     const h = createHarness({ connectTimeout: 1000, reconnect: { ...noJitter, maxAttempts: 0 } });
     h.actor.send({ type: 'CONNECT' });
-    h.advance(1000);
+    h.timeout('connectTimeout');
     expect(stateOf(h.actor)).toBe('failed');
     const { lastError } = h.actor.getSnapshot().context;
     expect(lastError?.code).toBe('RECONNECT_EXHAUSTED');
-    expect(lastError?.cause).toMatch(/^CONNECT_TIMEOUT: /);
+    expect(lastError?.cause).toMatchObject({ code: 'CONNECT_TIMEOUT' });
   });
 
-  it('connectTimeout 0 disables the timer', () => {
+  it('the chart schedules no timer of its own while connecting or connected (only resetAfter)', () => {
     const h = createHarness({ connectTimeout: 0 });
     h.actor.send({ type: 'CONNECT' });
-    h.advance(0);
+    expect(Object.keys(h.actor.system.getSnapshot()._scheduledEvents)).toEqual([]);
+    h.open();
+    const scheduled = Object.values(h.actor.system.getSnapshot()._scheduledEvents).map((e) => e.event.type);
+    expect(scheduled).toEqual(['xstate.after.resetAfter.sse.active.connected.stability.settling']);
     h.advance(24 * 3600_000);
-    expect(stateOf(h.actor)).toBe('active.connecting');
-    expect(h.starts).toHaveLength(1);
-    expect(h.actor.getSnapshot().context.lastError).toBeUndefined();
+    expect(stateOf(h.actor)).toBe('active.connected');
   });
 });
 
-describe('connected: heartbeat and event flow', () => {
-  it('PROGRESS restarts the heartbeat timer without restarting the stream invoke', () => {
+describe('connected: silence and backpressure', () => {
+  it('PROGRESS neither re-enters a state nor restarts the stream invoke', () => {
     const h = connected({ heartbeatTimeout: 1000 });
-    h.advance(999);
-    h.progress();
-    h.advance(999);
-    h.progress();
-    h.advance(999);
+    h.progress({ lastEventId: '1' });
+    h.progress({ retry: 5 });
     expect(stateOf(h.actor)).toBe('active.connected');
     expect(h.starts).toHaveLength(1);
     expect(h.cleanups).toEqual([]);
-    h.advance(1);
+  });
+
+  it('heartbeatTimeout from the stream goes to reconnecting with HEARTBEAT_TIMEOUT', () => {
+    const h = connected({ heartbeatTimeout: 1000 });
+    h.timeout('heartbeatTimeout');
     expect(stateOf(h.actor)).toBe('reconnecting');
     expect(h.actor.getSnapshot().context.lastError).toMatchObject({ code: 'HEARTBEAT_TIMEOUT', attempt: 1 });
     expect(h.cleanups).toEqual([1]);
@@ -108,51 +118,67 @@ describe('connected: heartbeat and event flow', () => {
 
   it('heartbeatTimeout without retries left goes to failed', () => {
     const h = connected({ heartbeatTimeout: 1000, reconnect: { maxAttempts: 0 } });
-    h.advance(1000);
+    h.timeout('heartbeatTimeout');
     expect(stateOf(h.actor)).toBe('failed');
     expect(h.actor.getSnapshot().context.lastError).toMatchObject({
       code: 'RECONNECT_EXHAUSTED',
-      cause: expect.stringMatching(/^HEARTBEAT_TIMEOUT: /),
+      cause: expect.objectContaining({ code: 'HEARTBEAT_TIMEOUT' }),
     });
-  });
-
-  it('heartbeatTimeout 0 disables the timer', () => {
-    const h = connected({ heartbeatTimeout: 0 });
-    h.advance(0);
-    h.progress();
-    h.advance(0);
-    h.advance(24 * 3600_000);
-    expect(stateOf(h.actor)).toBe('active.connected');
-  });
-
-  it('idleEventTimeout is reset only by PROGRESS that dispatched events', () => {
-    const h = connected({ heartbeatTimeout: 0, idleEventTimeout: 1000 });
-    h.advance(900);
-    h.progress({ dispatched: 1 });
-    h.advance(900);
-    // Comments and partial chunks keep the socket alive but do not count as events.
-    h.progress({ dispatched: 0 });
-    h.advance(99);
-    expect(stateOf(h.actor)).toBe('active.connected');
-    h.advance(1);
-    expect(stateOf(h.actor)).toBe('reconnecting');
-    expect(h.actor.getSnapshot().context.lastError).toMatchObject({ code: 'IDLE_EVENT_TIMEOUT' });
   });
 
   it('idleEventTimeout without retries left goes to failed', () => {
     const h = connected({ heartbeatTimeout: 0, idleEventTimeout: 500, reconnect: { strategy: 'none' } });
-    h.advance(500);
+    h.timeout('idleEventTimeout');
     expect(stateOf(h.actor)).toBe('failed');
     expect(h.actor.getSnapshot().context.lastError).toMatchObject({
       code: 'RECONNECT_EXHAUSTED',
-      cause: expect.stringMatching(/^IDLE_EVENT_TIMEOUT: /),
+      cause: expect.objectContaining({ code: 'IDLE_EVENT_TIMEOUT' }),
     });
   });
 
-  it('idleEventTimeout defaults to off', () => {
-    const h = connected({ heartbeatTimeout: 0 });
-    h.advance(24 * 3600_000);
-    expect(stateOf(h.actor)).toBe('active.connected');
+  it('HOLD moves reading to held and tells the stream; FLOW resumes it', () => {
+    const h = connected();
+    expect(h.actor.getSnapshot().matches({ active: { connected: { reading: 'flowing' } } })).toBe(true);
+    h.actor.send({ type: 'HOLD' });
+    expect(h.actor.getSnapshot().matches({ active: { connected: { reading: 'held' } } })).toBe(true);
+    h.actor.send({ type: 'FLOW' });
+    expect(h.actor.getSnapshot().matches({ active: { connected: { reading: 'flowing' } } })).toBe(true);
+    expect(h.commands).toEqual(['HOLD', 'FLOW']);
+  });
+
+  it('HOLD and FLOW outside connected change nothing (no stream reads then)', () => {
+    const h = createHarness();
+    h.actor.send({ type: 'HOLD' });
+    h.actor.send({ type: 'CONNECT' });
+    h.actor.send({ type: 'HOLD' });
+    h.open();
+    expect(h.actor.getSnapshot().matches({ active: { connected: { reading: 'flowing' } } })).toBe(true);
+    expect(h.commands).toEqual([]);
+  });
+
+  it('RECONNECT while connected asks the stream to flush, then starts a new attempt with the cursor', () => {
+    const h = connected();
+    h.progress({ lastEventId: '9' });
+    h.actor.send({ type: 'RECONNECT' });
+    expect(h.commands).toEqual(['RESTART']);
+    expect(stateOf(h.actor)).toBe('active.connecting');
+    expect(h.cleanups).toEqual([1]);
+    expect(h.starts.map((start) => [start.attempt, start.lastEventId])).toEqual([
+      [1, ''],
+      [2, '9'],
+    ]);
+  });
+
+  it('RECONNECT skips a wait and leaves failed', () => {
+    const h = connected({ reconnect: { initialDelay: 10_000 } });
+    h.fail('NETWORK', true);
+    h.actor.send({ type: 'RECONNECT' });
+    expect(stateOf(h.actor)).toBe('active.connecting');
+    h.fail('HTTP_STATUS', false);
+    expect(stateOf(h.actor)).toBe('failed');
+    h.actor.send({ type: 'RECONNECT' });
+    expect(stateOf(h.actor)).toBe('active.connecting');
+    expect(h.starts).toHaveLength(3);
   });
 
   it('PROGRESS commits lastEventId (empty string included) and keeps it when absent', () => {
@@ -174,8 +200,8 @@ describe('connected: heartbeat and event flow', () => {
       { type: 'message', data: 'a', lastEventId: '1' },
       { type: 'tick', data: 'b\nc', lastEventId: '2' },
     ];
-    h.progress({ dispatched: 2, events, lastEventId: '2' });
-    h.progress({ dispatched: 0 });
+    h.progress({ events, lastEventId: '2' });
+    h.progress({});
     expect(seen).toEqual(events);
   });
 });
@@ -213,7 +239,7 @@ describe('errors and end of stream', () => {
     expect(stateOf(h.actor)).toBe('failed');
     expect(h.actor.getSnapshot().context.lastError).toMatchObject({
       code: 'RECONNECT_EXHAUSTED',
-      cause: 'HTTP_STATUS: test HTTP_STATUS',
+      cause: expect.objectContaining({ code: 'HTTP_STATUS', message: 'test HTTP_STATUS' }),
     });
   });
 
@@ -226,7 +252,7 @@ describe('errors and end of stream', () => {
     ['if-resumable', '5', 'reconnecting'],
   ] as const)('STREAM.END with reconnectOnEnd %s and lastEventId %s → %s', (policy, id, expected) => {
     const h = connected({ reconnectOnEnd: policy });
-    if (id !== undefined) h.progress({ dispatched: 1, lastEventId: id });
+    if (id !== undefined) h.progress({ lastEventId: id });
     h.end();
     expect(stateOf(h.actor)).toBe(expected);
     expect(h.actor.getSnapshot().status).toBe(expected === 'closed' ? 'done' : 'active');
@@ -255,11 +281,10 @@ describe('errors and end of stream', () => {
     h.fail('NETWORK', true);
     h.advance(1000);
     expect(stateOf(h.actor)).toBe('active.connecting');
-    stale({ type: 'STREAM.OPEN', attempt: 1, status: 200, url: 'http://sse.test/', headers: {} });
+    stale({ type: 'STREAM.OPEN', status: 200, url: 'http://sse.test/', headers: {} });
     stale({
       type: 'STREAM.ERROR',
-      attempt: 1,
-      error: { name: 'SseError', code: 'NETWORK', message: 'late' },
+      error: new SseError('NETWORK', 'late'),
       retryable: false,
     });
     expect(stateOf(h.actor)).toBe('active.connecting');
@@ -270,7 +295,7 @@ describe('errors and end of stream', () => {
 describe('reconnecting and failed', () => {
   it('after reconnectDelay starts a new attempt resuming from the committed lastEventId', () => {
     const h = connected();
-    h.progress({ dispatched: 1, lastEventId: '42' });
+    h.progress({ lastEventId: '42' });
     h.fail('NETWORK', true);
     h.advance(999);
     expect(stateOf(h.actor)).toBe('reconnecting');
@@ -320,7 +345,7 @@ describe('reconnecting and failed', () => {
     expect(h.actor.getSnapshot().context.nextDelay).toBe(2500);
     h.advance(2500);
     h.open();
-    h.progress({ dispatched: 1, lastEventId: 'x' });
+    h.progress({ lastEventId: 'x' });
     expect(h.actor.getSnapshot().context.serverRetry).toBe(2500);
     h.fail('NETWORK', true);
     // Second reconnect in a row: exponential growth on the server's base.

@@ -8,7 +8,7 @@ import { executablePaths } from '../../src/testing/executable-paths.js';
 import { runModelPath } from '../../src/testing/run-model-path.js';
 import { CONNECTION_MODEL_SCENARIOS } from '../../src/testing/scenarios.js';
 import { type SseServer, startSseServer } from '../../src/testing/server.js';
-import type { HttpTransport } from '../../src/transport/types.js';
+import type { HttpTransport } from '../../src/transport/http.js';
 import { createUndiciTransport } from '../../src/transport/undici.js';
 
 const scenario = CONNECTION_MODEL_SCENARIOS[0]!;

@@ -42,16 +42,17 @@ describe('generated visualizations of sseMachine', () => {
     walk(toDirectedGraph(sseMachine));
     const chart = describeChart(sseMachine);
     expect(chart.edges.map((edge) => edge.id)).toEqual(edges);
-    expect(edges).toHaveLength(25);
+    expect(edges).toHaveLength(26);
     const labels = chart.edges.map((edge) => `${edge.source} -> ${edge.target}: ${edge.label}`);
     expect(labels).toContain('sse -> sse.closed: CLOSE');
     expect(labels).toContain('sse.active -> sse.failed: STREAM.ERROR [isFatal] / recordError');
     expect(labels).toContain(
-      'sse.active.connecting -> sse.active.connecting: after(connectTimeout) [timerDisabled]',
+      'sse.active.connecting -> sse.reconnecting: STREAM.TIMEOUT (connectTimeout) [canRetry] / recordError',
     );
+    expect(labels).toContain('sse.active.connected.reading.flowing -> sse.active.connected.reading.held: HOLD');
     expect(labels).toContain('sse.reconnecting -> sse.active: after(reconnectDelay)');
     expect(labels).toContain(
-      'sse.active.connected.stability.settling -> sse.active.connected.stability.stable: after(resetAfter) / resetRetries',
+      'sse.active.connected.stability.settling -> sse.active.connected.stability.stable: after(resetAfter) / resetRetries, notifyStable',
     );
   });
 
@@ -69,11 +70,11 @@ describe('generated visualizations of sseMachine', () => {
     }
     expect(mermaid.startsWith('stateDiagram-v2\n')).toBe(true);
     expect(mermaid).not.toMatch(/xstate\.after/);
-    for (const compound of ['active', 'active_connected', 'active_connected_heartbeat']) {
+    for (const compound of ['active', 'active_connected', 'active_connected_reading']) {
       expect(mermaid).toContain(`state sse_${compound} {`);
     }
     // Parallel regions are separated by `--` inside the parallel state.
-    expect(mermaid.match(/^\s+--$/gm)).toHaveLength(2);
+    expect(mermaid.match(/^\s+--$/gm)).toHaveLength(1);
     for (const cluster of ['active', 'active.connected', 'active.connected.stability']) {
       expect(dot).toContain(`subgraph "cluster_sse.${cluster}" {`);
     }
@@ -90,8 +91,8 @@ describe('generated visualizations of sseMachine', () => {
   it('renders the DOT to an SVG with every cluster and edge', () => {
     const svg = generated['connection.svg'] ?? '';
     expect(svg).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*<\/svg>\s*$/);
-    expect(svg.match(/<g id="clust\d+" class="cluster">/g)).toHaveLength(5);
-    // 25 transitions plus one arrow from each of the 5 initial-state markers.
+    expect(svg.match(/<g id="clust\d+" class="cluster">/g)).toHaveLength(4);
+    // 26 transitions plus one arrow from each of the 4 initial-state markers.
     expect(svg.match(/<g id="edge\d+" class="edge">/g)).toHaveLength(30);
     expect(svg).toContain('after(reconnectDelay)');
   });
@@ -102,6 +103,6 @@ describe('generated visualizations of sseMachine', () => {
       edges: unknown[];
     };
     expect(json.definition.id).toBe('sse');
-    expect(json.edges).toHaveLength(25);
+    expect(json.edges).toHaveLength(26);
   });
 });

@@ -1,7 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSseError, SseError } from '../../src/errors.js';
-import type { HttpRequest, HttpResponse } from '../../src/transport/types.js';
+import type { HttpRequest, HttpResponse } from '../../src/transport/http.js';
 import {
   createUndiciTransport,
   DEFAULT_AGENT_OPTIONS,

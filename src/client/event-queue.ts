@@ -4,13 +4,16 @@
  *
  * @module
  */
-import { SseError } from './errors.js';
-import type { SseEvent } from './parser/types.js';
+import { SseError } from '../errors.js';
+import type { SseEvent } from '../parser/types.js';
+import type { CursorTicket } from './cursor.js';
 
 /** The buffer behind one `events()` iterator. */
 /** @internal */
 export class EventQueue implements AsyncIterableIterator<SseEvent> {
   private buffer: SseEvent[] = [];
+  /** The cursor ticket of each buffered event, handed back when the event is handed out. */
+  private tickets: (CursorTicket | undefined)[] = [];
   private head = 0;
   private waiter: ((result: IteratorResult<SseEvent>) => void) | undefined;
   private failWaiter: ((error: unknown) => void) | undefined;
@@ -24,18 +27,28 @@ export class EventQueue implements AsyncIterableIterator<SseEvent> {
     private readonly overflow: 'pause' | 'error',
     private readonly onPause: (paused: boolean) => void,
     private readonly onReturn: () => void,
+    private readonly onTaken: (ticket: CursorTicket) => void,
   ) {}
 
-  push(event: SseEvent): void {
-    if (this.done || (this.types !== undefined && !this.types.has(event.type))) return;
+  /** Whether this iterator takes the event (open, and of a type it wants). */
+  accepts(event: SseEvent): boolean {
+    return !this.done && (this.types === undefined || this.types.has(event.type));
+  }
+
+  /**
+   * Hand the event to a waiting consumer, or buffer it; call only when {@link accepts} said yes.
+   * Returns true when the event is buffered (the ticket comes back when it is handed out).
+   */
+  push(event: SseEvent): boolean {
     if (this.waiter !== undefined) {
       const resolve = this.waiter;
       this.waiter = undefined;
       this.failWaiter = undefined;
       resolve({ value: event, done: false });
-      return;
+      return false;
     }
     this.buffer.push(event);
+    this.tickets.push(undefined);
     const size = this.buffer.length - this.head;
     if (size >= this.bufferSize && !this.paused) {
       if (this.overflow === 'error') {
@@ -46,11 +59,18 @@ export class EventQueue implements AsyncIterableIterator<SseEvent> {
           ),
           true,
         );
-        return;
+        return true;
       }
       this.paused = true;
       this.onPause(true);
     }
+    return true;
+  }
+
+  /** Attach the cursor ticket of the event pushed last. */
+  ticket(ticket: CursorTicket): void {
+    if (this.tickets.length > this.head) this.tickets[this.tickets.length - 1] = ticket;
+    else this.onTaken(ticket);
   }
 
   /** The client closed (no error) or failed (error): buffered events are still handed out first. */
@@ -59,7 +79,13 @@ export class EventQueue implements AsyncIterableIterator<SseEvent> {
     this.done = true;
     this.failure = error;
     if (discard) {
+      // A consumer that is gone no longer holds the cursor back.
+      for (let i = this.head; i < this.tickets.length; i++) {
+        const ticket = this.tickets[i];
+        if (ticket !== undefined) this.onTaken(ticket);
+      }
       this.buffer = [];
+      this.tickets = [];
       this.head = 0;
     }
     this.unpause();
@@ -85,14 +111,18 @@ export class EventQueue implements AsyncIterableIterator<SseEvent> {
   next(): Promise<IteratorResult<SseEvent>> {
     if (this.head < this.buffer.length) {
       const value = this.buffer[this.head] as SseEvent;
+      const ticket = this.tickets[this.head];
       this.head++;
       if (this.head === this.buffer.length) {
         this.buffer = [];
+        this.tickets = [];
         this.head = 0;
       } else if (this.head > 1024 && this.head * 2 > this.buffer.length) {
         this.buffer = this.buffer.slice(this.head);
+        this.tickets = this.tickets.slice(this.head);
         this.head = 0;
       }
+      if (ticket !== undefined) this.onTaken(ticket);
       if (this.paused && this.buffer.length - this.head < this.bufferSize / 2) this.unpause();
       return Promise.resolve({ value, done: false });
     }
