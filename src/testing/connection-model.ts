@@ -16,13 +16,16 @@ import { SseError, type SseErrorCode } from '../errors.js';
 export type ModelSnapshot = SnapshotFrom<typeof sseMachine>;
 /** One path of the model: the steps from `idle` and the state they reach. */
 export type ModelPath = StatePath<ModelSnapshot, SseMachineEvent>;
-/** The machine's named delays. */
+/** The timers of a connection: the chart's named delays and the stream actor's silence timers. */
 export type ModelDelay =
   | 'connectTimeout'
   | 'heartbeatTimeout'
   | 'idleEventTimeout'
   | 'resetAfter'
   | 'reconnectDelay';
+
+/** The stream actor's silence timers: they reach the chart as `STREAM.TIMEOUT`. */
+export type ModelStreamTimer = 'connectTimeout' | 'heartbeatTimeout' | 'idleEventTimeout';
 
 /**
  * A configuration of the machine plus the timers the model may fire in it. Timers fire in due
@@ -55,6 +58,18 @@ const error = (code: SseErrorCode, retryable: boolean): SseMachineEvent => ({
   error: new SseError(code, `model ${code}`, { url: 'model:', attempt: 0 }),
 });
 
+const TIMER_CODES: Record<ModelStreamTimer, SseErrorCode> = {
+  connectTimeout: 'CONNECT_TIMEOUT',
+  heartbeatTimeout: 'HEARTBEAT_TIMEOUT',
+  idleEventTimeout: 'IDLE_EVENT_TIMEOUT',
+};
+
+const timeout = (timer: ModelStreamTimer): SseMachineEvent => ({
+  type: 'STREAM.TIMEOUT',
+  timer,
+  error: new SseError(TIMER_CODES[timer], `model ${timer}`, { url: 'model:', attempt: 0 }),
+});
+
 /**
  * What a connection can really do next, per state. `attempt` is 0: the chart does not read it, and
  * the executor's real events carry the real one.
@@ -67,24 +82,36 @@ const error = (code: SseErrorCode, retryable: boolean): SseMachineEvent => ({
  */
 export function modelEvents(snapshot: ModelSnapshot): SseMachineEvent[] {
   const events: SseMachineEvent[] = [{ type: 'CLOSE' }];
-  if (snapshot.matches('idle')) events.push({ type: 'CONNECT' });
-  if (snapshot.matches('reconnecting')) events.push({ type: 'RETRY' });
-  if (snapshot.matches('failed')) events.push({ type: 'RETRY' }, { type: 'CONNECT' });
+  if (snapshot.matches('idle')) events.push({ type: 'CONNECT' }, { type: 'RECONNECT' });
+  if (snapshot.matches('reconnecting')) events.push({ type: 'RETRY' }, { type: 'RECONNECT' });
+  if (snapshot.matches('failed')) events.push({ type: 'RETRY' }, { type: 'CONNECT' }, { type: 'RECONNECT' });
+  // RECONNECT while active: the real stream flushes and answers STREAM.RESTART in the same step,
+  // so the model takes the pair as one step (the executor sends RECONNECT).
+  if (snapshot.matches('active')) events.push({ type: 'STREAM.RESTART' });
   if (snapshot.matches({ active: 'connecting' })) {
     events.push(
       { type: 'STREAM.OPEN', status: 200, url: 'model:', headers: {} },
       error('HTTP_STATUS', true), // 503
       error('NO_CONTENT', false), // 204
       error('BAD_CONTENT_TYPE', false), // 200 text/plain
+      timeout('connectTimeout'),
     );
   }
   if (snapshot.matches({ active: 'connected' })) {
+    // The stream reports a cursor only when it changes: one id value keeps the space finite.
+    if (snapshot.context.lastEventId !== MODEL_EVENT_ID) {
+      events.push({ type: 'STREAM.PROGRESS', lastEventId: MODEL_EVENT_ID }); // an event with an id
+    }
     events.push(
-      { type: 'STREAM.PROGRESS', lastEventId: MODEL_EVENT_ID }, // an event
       error('NETWORK', true), // the socket is destroyed
       { type: 'STREAM.END' }, // the response ends
     );
   }
+  if (snapshot.matches({ active: { connected: { reading: 'flowing' } } })) {
+    // Silence counts only while the consumer reads.
+    events.push(timeout('heartbeatTimeout'), timeout('idleEventTimeout'), { type: 'HOLD' });
+  }
+  if (snapshot.matches({ active: { connected: { reading: 'held' } } })) events.push({ type: 'FLOW' });
   return events;
 }
 
@@ -127,13 +154,13 @@ export function delayOf(eventType: string): ModelDelay | undefined {
  * @example
  * ```ts
  * eventKey({ type: 'STREAM.END', attempt: 3 }); // 'STREAM.END'
- * eventKey({ type: 'STREAM.PROGRESS', attempt: 1, bytes: 9, dispatched: 1 }); // 'STREAM.PROGRESS(1)'
+ * eventKey({ type: 'STREAM.TIMEOUT', timer: 'heartbeatTimeout', error }); // 'STREAM.TIMEOUT(heartbeatTimeout)'
  * ```
  */
 export function eventKey(event: SseMachineEvent | { type: string }): string {
-  const e = event as Partial<Record<'error' | 'dispatched', unknown>> & { type: string };
+  const e = event as Partial<Record<'error' | 'timer', unknown>> & { type: string };
   if (e.type === 'STREAM.ERROR') return `STREAM.ERROR(${(e.error as { code: string }).code})`;
-  if (e.type === 'STREAM.PROGRESS') return `STREAM.PROGRESS(${String(e.dispatched)})`;
+  if (e.type === 'STREAM.TIMEOUT') return `STREAM.TIMEOUT(${String(e.timer)})`;
   return e.type;
 }
 
@@ -185,6 +212,10 @@ export function isModelEvent(
   event: SseMachineEvent,
 ): boolean {
   if (snapshot.status !== 'active') return false;
+  if (event.type === 'STREAM.TIMEOUT') {
+    // A timer of 0 is never scheduled: it cannot fire.
+    return scenario.timers.includes(event.timer) && snapshot.context[event.timer] > 0;
+  }
   const delay = delayOf(event.type);
   return delay === undefined || scenario.timers.includes(delay);
 }

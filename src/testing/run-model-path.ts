@@ -160,9 +160,26 @@ export async function runModelPath(path: ModelPath, options: ModelRunOptions): P
       switch (key) {
         case 'CONNECT':
         case 'RETRY':
+        case 'RECONNECT':
+        case 'HOLD':
+        case 'FLOW':
         case 'CLOSE':
           actor.send({ type: key });
           break;
+        case 'STREAM.RESTART':
+          // The real stream answers RECONNECT with STREAM.RESTART in the same step.
+          actor.send({ type: 'RECONNECT' });
+          break;
+        case 'STREAM.TIMEOUT(connectTimeout)':
+        case 'STREAM.TIMEOUT(heartbeatTimeout)':
+        case 'STREAM.TIMEOUT(idleEventTimeout)': {
+          // The stream's watchdog runs on the actor's clock: its whole period from now is past its deadline.
+          const timer = (
+            event as unknown as { timer: 'connectTimeout' | 'heartbeatTimeout' | 'idleEventTimeout' }
+          ).timer;
+          clock.increment(actor.getSnapshot().context[timer]);
+          break;
+        }
         case 'STREAM.OPEN':
           current = await takeRequest();
           current.open();
@@ -179,10 +196,7 @@ export async function runModelPath(path: ModelPath, options: ModelRunOptions): P
         case 'STREAM.ERROR(NETWORK)':
           connection().destroy();
           break;
-        case 'STREAM.PROGRESS(0)':
-          await connection().write(': model keep-alive\n\n');
-          break;
-        case 'STREAM.PROGRESS(1)':
+        case 'STREAM.PROGRESS':
           await connection().write(`id: ${MODEL_EVENT_ID}\ndata: model\n\n`);
           break;
         case 'STREAM.END':

@@ -84,7 +84,9 @@ export function describeActivities(node: Pick<ChartNode, 'entry' | 'exit' | 'inv
 
 /** `after(reconnectDelay) [canRetry] / recordTimeout` */
 export function formatEdgeLabel(
-  edge: Pick<ChartEdge, 'eventType' | 'delay' | 'guard' | 'actions'> & { readonly description?: string | undefined },
+  edge: Pick<ChartEdge, 'eventType' | 'delay' | 'guard' | 'actions'> & {
+    readonly description?: string | undefined;
+  },
 ): string {
   let label = edge.delay === undefined ? edge.eventType : `after(${edge.delay})`;
   // A description names what the event stands for (which of the stream's timers fired).
@@ -100,7 +102,12 @@ function isDelayedRaise(action: unknown): boolean {
 }
 
 /** What XState itself adds to exit actions: cancelling `after` timers, stopping invoked actors. */
-const BUILT_IN_EXIT: ReadonlySet<string> = new Set(['cancel', 'stopChild', 'xstate.cancel', 'xstate.stopChild']);
+const BUILT_IN_EXIT: ReadonlySet<string> = new Set([
+  'cancel',
+  'stopChild',
+  'xstate.cancel',
+  'xstate.stopChild',
+]);
 
 function toNode(node: AnyStateNode, depth: number): ChartNode {
   const initial = node.type === 'compound' ? node.initial.target[0]?.id : undefined;

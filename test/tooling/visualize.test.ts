@@ -49,7 +49,9 @@ describe('generated visualizations of sseMachine', () => {
     expect(labels).toContain(
       'sse.active.connecting -> sse.reconnecting: STREAM.TIMEOUT (connectTimeout) [canRetry] / recordError',
     );
-    expect(labels).toContain('sse.active.connected.reading.flowing -> sse.active.connected.reading.held: HOLD');
+    expect(labels).toContain(
+      'sse.active.connected.reading.flowing -> sse.active.connected.reading.held: HOLD',
+    );
     expect(labels).toContain('sse.reconnecting -> sse.active: after(reconnectDelay)');
     expect(labels).toContain(
       'sse.active.connected.stability.settling -> sse.active.connected.stability.stable: after(resetAfter) / resetRetries, notifyStable',
