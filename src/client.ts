@@ -7,7 +7,14 @@
  *
  * @module
  */
-import { type Actor, type AnyActorLogic, createActor, type InspectionEvent, type Observer } from 'xstate';
+import {
+  type Actor,
+  type ActorOptions,
+  type AnyActorLogic,
+  createActor,
+  type InspectionEvent,
+  type Observer,
+} from 'xstate';
 import type { SseMachineContext } from '../machines/connection.machine.js';
 import type { SerializedSseError } from './errors.js';
 import { SseError } from './errors.js';
@@ -26,6 +33,23 @@ export interface SseClientOptions extends SseOptions {
   events?: readonly string[];
   /** Passed to XState's `createActor`: a Stately inspector, or a callback receiving inspection events. */
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /**
+   * Passed to XState's `createActor`: the clock of every client timer (`connectTimeout`,
+   * `heartbeatTimeout`, `idleEventTimeout`, the reconnect wait, `resetAfter`). Drive time in your
+   * own tests with XState's `SimulatedClock`; sockets stay on real time. @defaultValue the host's
+   * `setTimeout`/`clearTimeout`
+   *
+   * @example
+   * ```ts
+   * import { SimulatedClock } from 'xstate';
+   * const clock = new SimulatedClock();
+   * const client = createSseClient(url, { clock, heartbeatTimeout: 30_000 });
+   * // ... once connected, with the server silent:
+   * clock.increment(30_000); // the heartbeat fires now: HEARTBEAT_TIMEOUT, then reconnecting
+   * ```
+   * @see https://stately.ai/docs/delayed-transitions#testing
+   */
+  clock?: NonNullable<ActorOptions<AnyActorLogic>['clock']>;
 }
 
 /** What an `open` listener receives: the accepted response. */
@@ -204,21 +228,22 @@ export function createClient(
   // While a consumer holds reading back, the silence is ours, not the server's: keep the machine's
   // heartbeat and idle-event timers from declaring a live connection dead (a zero-byte, `held`
   // progress every half of the shorter enabled period).
-  let pauseKeepAlive: ReturnType<typeof setInterval> | undefined;
+  // On the actor's clock (the `clock` option), like the timers it holds off.
+  let pauseKeepAlive: unknown;
   function onQueuePause(paused: boolean): void {
     pausedQueues += paused ? 1 : -1;
     const periods = [context.heartbeatTimeout, context.idleEventTimeout].filter((ms) => ms > 0);
     if (pausedQueues > 0 && pauseKeepAlive === undefined && periods.length > 0) {
       const held = { type: 'STREAM.PROGRESS', bytes: 0, dispatched: 0, held: true } as const;
-      pauseKeepAlive = setInterval(
-        () => {
-          if (state === 'connected') actor.send({ ...held, attempt: context.attempt });
-        },
-        Math.max(1, Math.floor(Math.min(...periods) / 2)),
-      );
+      const period = Math.max(1, Math.floor(Math.min(...periods) / 2));
+      const tick = (): void => {
+        pauseKeepAlive = actor.clock.setTimeout(tick, period);
+        if (state === 'connected') actor.send({ ...held, attempt: context.attempt });
+      };
+      pauseKeepAlive = actor.clock.setTimeout(tick, period);
     }
     if (pausedQueues === 0) {
-      if (pauseKeepAlive !== undefined) clearInterval(pauseKeepAlive);
+      if (pauseKeepAlive !== undefined) actor.clock.clearTimeout(pauseKeepAlive);
       pauseKeepAlive = undefined;
       if (resumeReading !== undefined) {
         const resume = resumeReading;
@@ -232,6 +257,7 @@ export function createClient(
   const actor = createActor(platform.machine, {
     input: toMachineInput(resolved, options),
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   }) as Actor<AnyActorLogic>;
   bindStream(actor.system, { transport: platform.transport(options), options: stream });
 
@@ -364,7 +390,7 @@ export function createClient(
       }
       // Readers paused on a full iterator must not hold the attempt open.
       resumeReading?.();
-      if (pauseKeepAlive !== undefined) clearInterval(pauseKeepAlive);
+      if (pauseKeepAlive !== undefined) actor.clock.clearTimeout(pauseKeepAlive);
       pauseKeepAlive = undefined;
       detachSignal();
     },
