@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../browser/chromium.js';
+import { chromium, skipWithout } from '../helpers/system-deps.js';
 import { type CliRun, ensureBuilt, runCli } from './run-cli.js';
 
 const runs: CliRun[] = [];
@@ -19,7 +20,7 @@ function demo(...args: string[]): CliRun {
   return run;
 }
 
-describe('the demo dashboard in Chromium', () => {
+describe.skipIf(skipWithout(chromium))('the demo dashboard in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { script, skipWithout } from '../helpers/system-deps.js';
 import { CLI, ensureBuilt, ROOT } from './run-cli.js';
 
 // util(1)'s `script` gives the CLI a real pseudo-terminal: stdout and stderr are TTYs (and merged).
@@ -36,7 +37,7 @@ async function inTerminal(
 
 const ESC = '\u001b';
 
-describe('sse-machine tail on a terminal', () => {
+describe.skipIf(skipWithout(script))('sse-machine tail on a terminal', () => {
   it('draws a live status line (state, attempt, events, rate, bytes) in place, and colours', async () => {
     const { code, output } = await inTerminal(['tail', server.url('/events'), '--count', '2'], {});
     expect(code).toBe(0);
