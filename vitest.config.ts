@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `npm test`: every test file, in its short form (the fuzz with 50,000 inputs, the soak until 120
+ * heap samples). The long forms run with `npm run test:long` (vitest.long.config.ts).
+ */
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
@@ -7,5 +11,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Says once which tests are skipped for a missing system dependency (or fails under CI's
+    // SSE_MACHINE_REQUIRE_SYSTEM_DEPS=1): test/helpers/system-deps.ts.
+    globalSetup: ['test/helpers/global-setup.ts'],
   },
 });

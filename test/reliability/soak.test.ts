@@ -20,8 +20,7 @@ const root = resolve(import.meta.dirname, '../..');
 const seconds = process.env.SOAK_SECONDS;
 const minSamples = Number(process.env.SOAK_MIN_SAMPLES ?? (seconds === undefined ? 60 : 100));
 const SLOPE_LIMIT = seconds === undefined ? 4096 : 1024;
-const size =
-  seconds === undefined ? ['--samples', '120', '--max-seconds', '90'] : ['--seconds', seconds];
+const size = seconds === undefined ? ['--samples', '120', '--max-seconds', '90'] : ['--seconds', seconds];
 
 interface SoakSummary {
   seconds: number;
