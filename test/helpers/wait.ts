@@ -226,6 +226,19 @@ export async function afterPendingTimeouts(): Promise<void> {
   await new Promise<void>((resolve) => setTimeout(resolve, 0));
 }
 
+/** Resolves once the server has exactly `count` sockets open; fails naming how many are open. */
+export function socketsOpen(server: SseServer, count: number, options?: WaitOptions): Promise<void> {
+  return waitFor<void>(
+    `${count} open server socket(s)`,
+    (resolve, reject) => {
+      server.waitForSockets(count).then(resolve, reject);
+      return () => undefined;
+    },
+    () => `${server.sockets} are open`,
+    options,
+  );
+}
+
 /** Requests the server received on `pathname`, routed and parked alike. */
 export function requestsTo(server: SseServer, pathname: string): number {
   return server.received.filter((request) => request.pathname === pathname).length;
