@@ -40,7 +40,7 @@ const ESC = '\u001b';
 describe.skipIf(skipWithout(script))('sse-machine tail on a terminal', () => {
   it('draws a live status line (state, attempt, events, rate, bytes) in place, and colours', async () => {
     const { code, output } = await inTerminal(['tail', server.url('/events'), '--count', '2'], {});
-    expect(code).toBe(0);
+    expect(code, `exit code under script(1), expected 0; output: ${output}`).toBe(0);
     expect(output).toContain(`\r${ESC}[2K`);
     expect(output).toMatch(/connected · attempt 1 · \d+ events · \d+\.\d\/s · \d+ B/);
     // Colour on a TTY: the event type is cyan.
@@ -51,7 +51,7 @@ describe.skipIf(skipWithout(script))('sse-machine tail on a terminal', () => {
     const { code, output } = await inTerminal(['tail', server.url('/events'), '--count', '2'], {
       NO_COLOR: '1',
     });
-    expect(code).toBe(0);
+    expect(code, `exit code under script(1), expected 0; output: ${output}`).toBe(0);
     expect(output).toContain('[message] 1 one');
     expect(output).not.toMatch(new RegExp(`${ESC}\\[\\d+m`));
     expect(output).toMatch(/connected · attempt 1 · /);
@@ -59,7 +59,7 @@ describe.skipIf(skipWithout(script))('sse-machine tail on a terminal', () => {
 
   it('--quiet shows neither status lines nor the status line', async () => {
     const { code, output } = await inTerminal(['tail', server.url('/events'), '--count', '2', '-q'], {});
-    expect(code).toBe(0);
+    expect(code, `exit code under script(1), expected 0; output: ${output}`).toBe(0);
     expect(output).not.toContain(`${ESC}[2K`);
     expect(output).not.toContain('connecting to');
   });
