@@ -23,6 +23,7 @@ export {
   nextOf,
   requestsTo,
   settle,
+  socketsOpen,
   stateReached,
   until,
   waitForState,

@@ -41,8 +41,9 @@ export function waitFor<T>(
       if (settled) return false;
       settled = true;
       clearTimeout(deadline);
-      // start() may settle synchronously, before `stop` is assigned.
-      queueMicrotask(() => stop?.());
+      // At once, so that nothing more is recorded after the value was handed out; start() may
+      // settle synchronously, before `stop` is assigned: then it is called right after start().
+      stop?.();
       return true;
     };
     const deadline = setTimeout(() => {
@@ -53,6 +54,7 @@ export function waitFor<T>(
       (value) => finish() && resolve(value),
       (error) => finish() && reject(error),
     );
+    if (settled) stop();
   });
 }
 
