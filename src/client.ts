@@ -47,7 +47,7 @@ export interface SseClientOptions extends SseOptions {
    * // ... once connected, with the server silent:
    * clock.increment(30_000); // the heartbeat fires now: HEARTBEAT_TIMEOUT, then reconnecting
    * ```
-   * @see https://stately.ai/docs/delayed-transitions#testing
+   * @see https://stately.ai/docs/delayed-transitions
    */
   clock?: NonNullable<ActorOptions<AnyActorLogic>['clock']>;
 }
