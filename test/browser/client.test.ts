@@ -15,6 +15,7 @@ import type { SseTestRecord } from './pages/client-page.js';
 
 const entry = fileURLToPath(new URL('./pages/client-page.ts', import.meta.url));
 
+// Without Chromium (and without SSE_MACHINE_REQUIRE_SYSTEM_DEPS=1) only the bundle test runs.
 const noBrowser = skipWithout(chromium);
 let browser: Browser;
 let server: SseServer;
@@ -34,7 +35,6 @@ beforeAll(async () => {
   });
   bundle = result.outputFiles[0]?.text ?? '';
   bundleInputs = Object.keys(result.metafile.inputs);
-  // Without Chromium (and without SSE_MACHINE_REQUIRE_SYSTEM_DEPS=1) only the bundle test runs.
   if (noBrowser) return;
   [browser, server] = await Promise.all([launchChromium(), startSseServer()]);
   // Chromium asks for a favicon; answered, it does not sit parked on the server until the end.
@@ -78,62 +78,62 @@ describe('browser build', () => {
     expect(bundle).not.toMatch(/from\s*["']node:/);
   });
 
-  it.skipIf(noBrowser)(
-    'connects, survives a connection dropped mid-event, resumes with Last-Event-ID, sees each event once',
-    async () => {
-      const context = await browser.newContext();
-      try {
-        const page = await context.newPage();
-        const pageErrors: string[] = [];
-        page.on('pageerror', (error) => pageErrors.push(error.message));
-        await page.goto(server.url('/'));
+  it('connects, survives a connection dropped mid-event, resumes with Last-Event-ID, sees each event once', async ({
+    skip,
+  }) => {
+    skip(noBrowser, 'no Chromium: see the skip line of this run');
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const pageErrors: string[] = [];
+      page.on('pageerror', (error) => pageErrors.push(error.message));
+      await page.goto(server.url('/'));
 
-        const first = await server.nextRequest('/events');
-        expect(first.method).toBe('GET');
-        expect(first.headers.accept).toBe('text/event-stream');
-        expect(first.headers['last-event-id']).toBeUndefined();
-        first.open();
-        await first.write('id: 1\ndata: one\n\n');
-        await first.write('id: 2\ndata: two\n\n');
-        await page.waitForFunction(() => window.sseTest?.events.length === 2);
+      const first = await server.nextRequest('/events');
+      expect(first.method).toBe('GET');
+      expect(first.headers.accept).toBe('text/event-stream');
+      expect(first.headers['last-event-id']).toBeUndefined();
+      first.open();
+      await first.write('id: 1\ndata: one\n\n');
+      await first.write('id: 2\ndata: two\n\n');
+      await page.waitForFunction(() => window.sseTest?.events.length === 2);
 
-        // Half of event 3 reaches the page, then the socket goes: that fragment must be discarded.
-        const partial = 'id: 3\ndata: thr';
-        await first.write(partial);
-        const bytesBefore = 'id: 1\ndata: one\n\nid: 2\ndata: two\n\n'.length + partial.length;
-        await page.waitForFunction(
-          (bytes) => window.sseTest.client.metrics().bytesReceived >= bytes,
-          bytesBefore,
-        );
-        first.destroy();
+      // Half of event 3 reaches the page, then the socket goes: that fragment must be discarded.
+      const partial = 'id: 3\ndata: thr';
+      await first.write(partial);
+      const bytesBefore = 'id: 1\ndata: one\n\nid: 2\ndata: two\n\n'.length + partial.length;
+      await page.waitForFunction(
+        (bytes) => window.sseTest.client.metrics().bytesReceived >= bytes,
+        bytesBefore,
+      );
+      first.destroy();
 
-        const second = await server.nextRequest('/events');
-        expect(second.headers['last-event-id']).toBe('2');
-        second.open();
-        await second.write('id: 3\ndata: three\n\n');
-        await second.write('id: 4\ndata: four\n\n');
-        await page.waitForFunction(() => window.sseTest.events.length >= 4);
+      const second = await server.nextRequest('/events');
+      expect(second.headers['last-event-id']).toBe('2');
+      second.open();
+      await second.write('id: 3\ndata: three\n\n');
+      await second.write('id: 4\ndata: four\n\n');
+      await page.waitForFunction(() => window.sseTest.events.length >= 4);
 
-        const record = await readRecord(page);
-        expect(record.events).toEqual([
-          { type: 'message', data: 'one', lastEventId: '1' },
-          { type: 'message', data: 'two', lastEventId: '2' },
-          { type: 'message', data: 'three', lastEventId: '3' },
-          { type: 'message', data: 'four', lastEventId: '4' },
-        ]);
-        expect(record.states).toEqual(['connecting', 'connected', 'reconnecting', 'connecting', 'connected']);
-        expect(record.opens).toBe(2);
-        expect(record.errors).toHaveLength(1);
-        expect(await page.evaluate(() => window.sseTest.client.lastEventId)).toBe('4');
+      const record = await readRecord(page);
+      expect(record.events).toEqual([
+        { type: 'message', data: 'one', lastEventId: '1' },
+        { type: 'message', data: 'two', lastEventId: '2' },
+        { type: 'message', data: 'three', lastEventId: '3' },
+        { type: 'message', data: 'four', lastEventId: '4' },
+      ]);
+      expect(record.states).toEqual(['connecting', 'connected', 'reconnecting', 'connecting', 'connected']);
+      expect(record.opens).toBe(2);
+      expect(record.errors).toHaveLength(1);
+      expect(await page.evaluate(() => window.sseTest.client.lastEventId)).toBe('4');
 
-        await page.evaluate(() => window.sseTest.client.close());
-        expect((await readRecord(page)).states.at(-1)).toBe('closed');
-        // Only the two /events requests: no stray reconnection after the close.
-        expect(server.received.filter((request) => request.pathname === '/events')).toHaveLength(2);
-        expect(pageErrors).toEqual([]);
-      } finally {
-        await context.close();
-      }
-    },
-  );
+      await page.evaluate(() => window.sseTest.client.close());
+      expect((await readRecord(page)).states.at(-1)).toBe('closed');
+      // Only the two /events requests: no stray reconnection after the close.
+      expect(server.received.filter((request) => request.pathname === '/events')).toHaveLength(2);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });
