@@ -11,5 +11,7 @@ export default defineConfig({
     include: ['test/reliability/fuzz.test.ts', 'test/reliability/soak.test.ts'],
     env: { FUZZ_RUNS: '1000000', SOAK_SECONDS: '60' },
     testTimeout: 300_000,
+    // One at a time: the soak's 60 s should not share the machine with the fuzz.
+    maxWorkers: 1,
   },
 });
