@@ -1,15 +1,16 @@
 /**
  * Headless Chromium for browser tests: the Debian `chromium` binary driven by `playwright-core`.
  *
- * A browser that cannot start is a failure with its reason, never a silent skip: CI installs the
- * binary with apt-get, so its absence is a broken environment, not an optional feature.
+ * Without the binary the browser tests are skipped, with one line saying so and how to run them
+ * (`test/helpers/system-deps.ts`); CI sets `SSE_MACHINE_REQUIRE_SYSTEM_DEPS=1`, so there a missing
+ * browser is a failure. A binary that is there but cannot start is always a failure, with its reason.
  *
  * @module
  */
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM_PATH } from '../helpers/system-deps.js';
 
-/** Where Debian's `chromium` package installs the binary. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 
 // Every flag is required: no sandbox in containers, and no background traffic beyond 127.0.0.1.
 const ARGS = [

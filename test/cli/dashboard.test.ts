@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../browser/chromium.js';
-import { type CliRun, ensureBuilt, runCli } from './run-cli.js';
+import { chromium, skipWithout } from '../helpers/system-deps.js';
+import { type CliRun, ensureBuilt, expectExit, runCli } from './run-cli.js';
 
 const runs: CliRun[] = [];
 // Screenshots land in the test output (git-ignored), for a human to look at.
@@ -19,7 +20,7 @@ function demo(...args: string[]): CliRun {
   return run;
 }
 
-describe('the demo dashboard in Chromium', () => {
+describe.skipIf(skipWithout(chromium))('the demo dashboard in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await launchChromium();
@@ -80,7 +81,7 @@ describe('the demo dashboard in Chromium', () => {
     await page.close();
 
     run.child.kill('SIGINT');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     expect(run.stdout()).toContain('==> interrupted (Ctrl-C): closing');
     expect(run.stdout()).toMatch(/==> done: \d+ events, ids 1–\d+ all in order: 0 lost, 0 duplicated/);
   });

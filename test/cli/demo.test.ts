@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, ensureBuilt, runCli } from './run-cli.js';
+import { type CliRun, ensureBuilt, expectExit, runCli } from './run-cli.js';
 
 const runs: CliRun[] = [];
 beforeAll(() => ensureBuilt(), 120_000);
@@ -26,7 +26,7 @@ function expectInOrder(text: string, markers: readonly string[]): void {
 describe('sse-machine demo', () => {
   it('narrates every phase in order and finds no event lost (--duration 8s)', async () => {
     const run = demo('--duration', '8s');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     const out = run.stdout();
     expectInOrder(out, [
       '==> server: http://127.0.0.1:',
@@ -58,7 +58,7 @@ describe('sse-machine demo', () => {
 
   it('rejects a duration too short for the phases (exit 2)', async () => {
     const run = demo('--duration', '1s');
-    expect(await run.exited).toBe(2);
+    await expectExit(run, 2);
     expect(run.stderr()).toMatch(/^sse-machine: --duration must be at least 5s/);
   });
 });

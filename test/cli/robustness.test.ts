@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SseServer, startSseServer } from '../helpers/sse-server.js';
-import { type CliRun, ensureBuilt, ROOT, runCli } from './run-cli.js';
+import { type CliRun, ensureBuilt, exitMessage, expectExit, ROOT, runCli } from './run-cli.js';
 
 let server: SseServer;
 const runs: CliRun[] = [];
@@ -58,7 +58,7 @@ describe('sse-machine tail: a stdout nobody reads', () => {
   it('Ctrl-C still closes, prints the summary and exits 0', async () => {
     const run = await blockedTail();
     run.child.kill('SIGINT');
-    expect(await exitCode(run.child)).toBe(0);
+    expect(await exitCode(run.child), exitMessage(run, 0)).toBe(0);
     run.child.stdout?.resume();
     await run.exited;
     expect(run.stderr()).toMatch(/summary: events 1, .*last id 1/);
@@ -66,7 +66,7 @@ describe('sse-machine tail: a stdout nobody reads', () => {
 
   it('--timeout still stops the run with exit 0', async () => {
     const run = await blockedTail('--timeout', '1s', '-q');
-    expect(await exitCode(run.child)).toBe(0);
+    expect(await exitCode(run.child), exitMessage(run, 0)).toBe(0);
     run.child.stdout?.resume();
     await run.exited;
     expect(run.stderr()).toBe('');
@@ -82,7 +82,7 @@ describe('sse-machine tail: closed pipes', () => {
     await run.waitFor('stdout', '[message] 1 one\n');
     run.child.stdout?.destroy();
     await request.write('id: 2\ndata: two\n\n');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     expect(run.stderr()).not.toMatch(/failed|EPIPE|Error/);
     expect(run.stderr()).toContain('summary: events');
   });
@@ -95,7 +95,7 @@ describe('sse-machine tail: closed pipes', () => {
     // 'connected' (and at the end the summary) now go to a closed pipe.
     request.open();
     for (let id = 1; id <= 5; id++) await request.write(`id: ${id}\ndata: n${id}\n\n`);
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     expect(run.stdout().trimEnd().split('\n')).toHaveLength(5);
   });
 
@@ -103,7 +103,7 @@ describe('sse-machine tail: closed pipes', () => {
     const run = cli('demo', '--duration', '60s');
     await run.waitFor('stdout', '==> dashboard: ');
     run.child.stdout?.destroy();
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     expect(run.stderr()).toBe('');
   });
 });
@@ -117,7 +117,7 @@ describe('sse-machine tail: control characters from the server', () => {
     const request = await server.nextRequest('/esc');
     request.open();
     await request.write(HOSTILE);
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     expect(run.stdout()).toBe(
       '[ev\\u001b[31mRED] id\\u001b]0;TITLE\\u0007 a\\u001b[2J\\u0000 \\u009b31m \\\\ tab\\there\\ntwo\n',
     );
@@ -130,7 +130,7 @@ describe('sse-machine tail: control characters from the server', () => {
     const request = await server.nextRequest('/esc');
     request.open();
     await request.write(HOSTILE);
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     const line = run.stdout().trimEnd();
     expect(line).toMatch(/^[\u0020-\u007e]+$/);
     expect(JSON.parse(line)).toEqual({
@@ -144,7 +144,7 @@ describe('sse-machine tail: control characters from the server', () => {
   it('status lines escape what the server sent (a content type in an error message)', async () => {
     server.route('/html', (request) => request.respond(200, { 'content-type': 'text/x-\u009b31m' }, 'hi'));
     const run = cli('tail', server.url('/html'));
-    expect(await run.exited).toBe(1);
+    await expectExit(run, 1);
     expect(run.stderr()).toMatch(/sse-machine: failed: BAD_CONTENT_TYPE: .*text\/x-\\u009b31m/);
     expect(run.stderr()).not.toMatch(RAW_CONTROL);
   });
@@ -161,7 +161,7 @@ describe('sse-machine tail: signals', () => {
     // The copy comes while the first one is being handled, as a relay's does (milliseconds later).
     await run.waitFor('stderr', 'state closed');
     run.child.kill('SIGINT');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     expect(run.stderr()).toContain('summary: events 1');
   });
 });
@@ -178,7 +178,7 @@ describe('sse-machine demo: environment failures', () => {
     await once(busy, 'listening');
     const port = (busy.address() as { port: number }).port;
     const run = cli('demo', '--duration', '8s', '--port', String(port));
-    expect(await run.exited).toBe(1);
+    await expectExit(run, 1);
     expect(run.stderr()).toMatch(/^sse-machine: cannot start the dashboard: .*EADDRINUSE.*\n$/);
     expect(run.stdout()).not.toContain('connected');
   });
@@ -212,14 +212,18 @@ describe('npm start (scripts/start.js)', () => {
   it('SIGTERM to the script alone reaches the demo: it closes cleanly, and the script exits with its code', async () => {
     const { child, output } = await start();
     child.kill('SIGTERM');
-    expect((await once(child, 'close'))[0]).toBe(0);
+    expect((await once(child, 'close'))[0], `exit code of npm start, expected 0; output: ${output()}`).toBe(
+      0,
+    );
     expect(output()).toContain('==> interrupted');
   });
 
   it('Ctrl-C (SIGINT to the whole group) still closes the demo cleanly, relayed copy and all', async () => {
     const { child, output } = await start();
     process.kill(-(child.pid as number), 'SIGINT');
-    expect((await once(child, 'close'))[0]).toBe(0);
+    expect((await once(child, 'close'))[0], `exit code of npm start, expected 0; output: ${output()}`).toBe(
+      0,
+    );
     expect(output()).toContain('==> interrupted');
   });
 });

@@ -7,6 +7,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,6 +21,8 @@ export function ensureBuilt(): void {
 
 /** A running CLI process. */
 export interface CliRun {
+  /** The arguments after `sse-machine`. */
+  readonly args: readonly string[];
   readonly child: ChildProcess;
   readonly stdout: () => string;
   readonly stderr: () => string;
@@ -66,6 +69,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
     });
   });
   return {
+    args,
     child,
     stdout: () => text.stdout,
     stderr: () => text.stderr,
@@ -77,4 +81,20 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
     },
     exited,
   };
+}
+
+/** The end of a long output, for a failure message. */
+function lastLines(text: string, chars = 2000): string {
+  return text.length <= chars ? text : `...${text.slice(-chars)}`;
+}
+
+/** "sse-machine <args>: expected exit N", with what the process printed: for a failure message. */
+export function exitMessage(run: CliRun, expected: number | null): string {
+  return `exit code of sse-machine ${run.args.join(' ')}: expected ${expected}\nstdout: ${lastLines(run.stdout())}\nstderr: ${lastLines(run.stderr())}`;
+}
+
+/** Await the exit of `run` and assert its code; the failure shows both streams. */
+export async function expectExit(run: CliRun, expected: number | null): Promise<void> {
+  const code = await run.exited;
+  expect(code, exitMessage(run, expected)).toBe(expected);
 }

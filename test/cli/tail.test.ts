@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SseServer, startSseServer } from '../helpers/sse-server.js';
-import { type CliRun, ensureBuilt, runCli } from './run-cli.js';
+import { type CliRun, ensureBuilt, expectExit, runCli } from './run-cli.js';
 
 let server: SseServer;
 const runs: CliRun[] = [];
@@ -32,7 +32,7 @@ describe('sse-machine tail: output', () => {
     await request.write('data: plain\n\n');
     await request.write('event: price\nid: 7\ndata: line one\ndata: line two\n\n');
     await request.write(': keep-alive\n\nevent: news\ndata: {"a":1}\n\n');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     expect(run.stdout()).toBe('[message] - plain\n[price] 7 line one\\nline two\n[news] 7 {"a":1}\n');
     expect(run.stderr()).toMatch(TIMESTAMP);
     expect(run.stderr()).toMatch(/connecting to http:\/\/127\.0\.0\.1:\d+\/events \(attempt 1\)/);
@@ -45,7 +45,7 @@ describe('sse-machine tail: output', () => {
     const request = await server.nextRequest('/events');
     request.open();
     await request.write('id: a\ndata: x\ndata: y\n\nevent: t\ndata: \\n"q"\n\n');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     const lines = run
       .stdout()
       .trimEnd()
@@ -64,7 +64,7 @@ describe('sse-machine tail: output', () => {
     const request = await server.nextRequest('/events');
     request.open();
     await request.write('event: a\ndata: 1\n\nevent: b\ndata: 2\n\ndata: 3\n\nevent: c\ndata: 4\n\n');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     expect(run.stdout()).toBe('[a] - 1\n[c] - 4\n');
   });
 
@@ -74,7 +74,7 @@ describe('sse-machine tail: output', () => {
     request.open();
     await request.write('data: only\n\n');
     await request.end();
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     expect(run.stdout()).toBe('[message] - only\n');
     expect(run.stderr()).toContain('state closed');
   });
@@ -106,7 +106,7 @@ describe('sse-machine tail: request', () => {
     expect(request.headers.accept).toBe('text/event-stream');
     request.open();
     await request.write('data: token\n\n');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
   });
 
   it('-H repeated with one name (any case) sends every value: ", " between them, "; " for Cookie', async () => {
@@ -120,7 +120,7 @@ describe('sse-machine tail: request', () => {
     expect(request.headers.cookie).toBe('a=1; b=2');
     request.open();
     await request.write('data: ok\n\n');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
   });
 
   it('-H keeps a tab inside a value, and sends non-ASCII as UTF-8 bytes (as curl does)', async () => {
@@ -131,7 +131,7 @@ describe('sse-machine tail: request', () => {
     expect(Buffer.from(request.headers['x-text'] as string, 'latin1').toString('utf8')).toBe('héllo 世界');
     request.open();
     await request.write('data: ok\n\n');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
   });
 
   it('-d alone means POST; --data-file reads the body from a file', async () => {
@@ -144,7 +144,7 @@ describe('sse-machine tail: request', () => {
     expect(request.body).toBe('{"from":"file"}');
     request.open();
     await request.write('data: ok\n\n');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
   });
 
   it('reconnects after the server ends the stream, logs the delay, resumes with Last-Event-ID', async () => {
@@ -158,7 +158,7 @@ describe('sse-machine tail: request', () => {
     expect(second.headers['last-event-id']).toBe('1');
     second.open();
     await second.write('id: 2\ndata: two\n\n');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     expect(run.stdout()).toBe('[message] 1 one\n[message] 2 two\n');
     expect(run.stderr()).toMatch(/reconnecting in \d+ ms \(attempt 2 next\)/);
     expect(run.stderr()).toContain('connected: 200 (attempt 2)');
@@ -171,7 +171,7 @@ describe('sse-machine tail: request', () => {
     const request = await server.nextRequest('/events');
     request.open();
     await request.write('data: x\n\n');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     const records = readFileSync(file, 'utf8')
       .trimEnd()
       .split('\n')
@@ -197,7 +197,7 @@ describe('sse-machine tail: exit codes', () => {
   it('exit 1 on a 404, with the SseError code in the message', async () => {
     server.route('/missing', (request) => request.respond(404, { 'content-type': 'text/plain' }, 'no'));
     const run = tail(server.url('/missing'));
-    expect(await run.exited).toBe(1);
+    await expectExit(run, 1);
     expect(run.stderr()).toMatch(/sse-machine: failed: HTTP_STATUS: .*404/);
     expect(run.stdout()).toBe('');
   });
@@ -205,7 +205,7 @@ describe('sse-machine tail: exit codes', () => {
   it('exit 1 with RECONNECT_EXHAUSTED when --max-attempts runs out', async () => {
     server.route('/busy', (request) => request.respond(503, { 'retry-after': '0' }));
     const run = tail(server.url('/busy'), '--max-attempts', '1', '--reconnect', 'immediate', '-q');
-    expect(await run.exited).toBe(1);
+    await expectExit(run, 1);
     expect(run.stderr()).toMatch(/sse-machine: failed: RECONNECT_EXHAUSTED/);
     expect(server.received).toHaveLength(2);
   });
@@ -213,12 +213,12 @@ describe('sse-machine tail: exit codes', () => {
   it('--timeout stops a quiet stream with exit 0, but exit 1 when --count was not reached', async () => {
     const quietRun = tail(server.url('/quiet'), '--timeout', '300ms', '-q');
     (await server.nextRequest('/quiet')).open();
-    expect(await quietRun.exited).toBe(0);
+    await expectExit(quietRun, 0);
     const shortRun = tail(server.url('/short'), '--timeout', '300ms', '--count', '5');
     const request = await server.nextRequest('/short');
     request.open();
     await request.write('data: only one\n\n');
-    expect(await shortRun.exited).toBe(1);
+    await expectExit(shortRun, 1);
     expect(shortRun.stderr()).toMatch(/sse-machine: timeout after 300 ms: 1 of 5 events/);
   });
 
@@ -227,7 +227,7 @@ describe('sse-machine tail: exit codes', () => {
     const request = await server.nextRequest('/big');
     request.open();
     await request.write(`data: ${'x'.repeat(200)}\n\n`);
-    expect(await run.exited).toBe(1);
+    await expectExit(run, 1);
     expect(run.stderr()).toMatch(/sse-machine: failed: .*EVENT_TOO_LARGE/);
     expect(run.stdout()).toBe('');
   });
@@ -236,7 +236,7 @@ describe('sse-machine tail: exit codes', () => {
     const run = tail(server.url('/silent'), '--heartbeat-timeout', '200ms', '--reconnect', 'none');
     const request = await server.nextRequest('/silent');
     request.open();
-    expect(await run.exited).toBe(1);
+    await expectExit(run, 1);
     // With reconnection off the budget is exhausted at once; the heartbeat is named as the cause.
     expect(run.stderr()).toMatch(/error RECONNECT_EXHAUSTED: .*HEARTBEAT_TIMEOUT/);
     expect(run.stderr()).toMatch(/sse-machine: failed: .*HEARTBEAT_TIMEOUT/);
@@ -249,7 +249,7 @@ describe('sse-machine tail: exit codes', () => {
     await request.write('id: 1\ndata: hello\n\n');
     await run.waitFor('stdout', '[message] 1 hello\n');
     run.child.kill('SIGINT');
-    expect(await run.exited).toBe(0);
+    await expectExit(run, 0);
     expect(run.stderr()).toMatch(/summary: events 1, bytes \d+ B, reconnects 0, attempts 1, last id 1/);
     // The stream was closed from the client side: the server's socket goes away.
     await server.waitForSockets(0);

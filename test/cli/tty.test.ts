@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { script, skipWithout } from '../helpers/system-deps.js';
 import { CLI, ensureBuilt, ROOT } from './run-cli.js';
 
 // util(1)'s `script` gives the CLI a real pseudo-terminal: stdout and stderr are TTYs (and merged).
@@ -36,10 +37,10 @@ async function inTerminal(
 
 const ESC = '\u001b';
 
-describe('sse-machine tail on a terminal', () => {
+describe.skipIf(skipWithout(script))('sse-machine tail on a terminal', () => {
   it('draws a live status line (state, attempt, events, rate, bytes) in place, and colours', async () => {
     const { code, output } = await inTerminal(['tail', server.url('/events'), '--count', '2'], {});
-    expect(code).toBe(0);
+    expect(code, `exit code under script(1), expected 0; output: ${output}`).toBe(0);
     expect(output).toContain(`\r${ESC}[2K`);
     expect(output).toMatch(/connected · attempt 1 · \d+ events · \d+\.\d\/s · \d+ B/);
     // Colour on a TTY: the event type is cyan.
@@ -50,7 +51,7 @@ describe('sse-machine tail on a terminal', () => {
     const { code, output } = await inTerminal(['tail', server.url('/events'), '--count', '2'], {
       NO_COLOR: '1',
     });
-    expect(code).toBe(0);
+    expect(code, `exit code under script(1), expected 0; output: ${output}`).toBe(0);
     expect(output).toContain('[message] 1 one');
     expect(output).not.toMatch(new RegExp(`${ESC}\\[\\d+m`));
     expect(output).toMatch(/connected · attempt 1 · /);
@@ -58,7 +59,7 @@ describe('sse-machine tail on a terminal', () => {
 
   it('--quiet shows neither status lines nor the status line', async () => {
     const { code, output } = await inTerminal(['tail', server.url('/events'), '--count', '2', '-q'], {});
-    expect(code).toBe(0);
+    expect(code, `exit code under script(1), expected 0; output: ${output}`).toBe(0);
     expect(output).not.toContain(`${ESC}[2K`);
     expect(output).not.toContain('connecting to');
   });

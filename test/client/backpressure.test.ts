@@ -9,8 +9,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createSseClient, type SseClient } from '../../src/index.js';
+import { SimulatedClock } from '../helpers/clock.js';
 import { type SseServer, startSseServer } from '../helpers/sse-server.js';
-import { stateReached } from './helpers.js';
+import { stateReached, within } from '../helpers/wait.js';
 
 // A real gc() makes the heap figures mean something (vitest's fork does not pass --expose-gc).
 setFlagsFromString('--expose-gc');
@@ -70,18 +71,25 @@ function usedMemory(): number {
 }
 
 /**
- * Resolves once the server has written nothing for one whole window while blocked on `drain`.
- * Proving that writes have *stopped* takes an observation window of real time: this is not a sleep
- * standing in for an event, and a correct client passes at the first quiet window.
+ * Resolves once the server has written nothing for one whole window while blocked on `drain`, and
+ * fails (saying what the writer did) if that never happens. That the *socket* has stopped can only
+ * be observed over real time, as sockets run on real time: this window watches the kernel's TCP
+ * push-back, not a client timer (those are on the test's SimulatedClock), and a correct client
+ * passes at the first quiet window.
  */
 async function stalled(pump: Pump, windowMs = 250, maxWindows = 20): Promise<void> {
-  await pump.blocked;
+  await within(pump.blocked, 'the writer to be blocked on drain (a write returning false)');
+  const written: number[] = [];
   for (let i = 0; i < maxWindows; i++) {
     const before = pump.written;
     await new Promise<void>((resolve) => setTimeout(resolve, windowMs));
+    written.push(pump.written - before);
     if (pump.written === before && pump.drainPending) return;
-    if (pump.written === TOTAL) return;
   }
+  throw new Error(
+    `expected the writer to stall (blocked on drain, nothing written for ${windowMs} ms) while the consumer is paused; ` +
+      `bytes written per window: [${written.join(', ')}], ${pump.written} of ${TOTAL} in all, drain pending: ${pump.drainPending}`,
+  );
 }
 
 it("overflow 'pause': a paused consumer stalls a 100 MB writer with bounded client memory, then gets every event", async () => {
@@ -128,7 +136,9 @@ it.each([
   ['the idle-event timer', { heartbeatTimeout: 0, idleEventTimeout: 300 }],
   ['either timer', { heartbeatTimeout: 300, idleEventTimeout: 300 }],
 ])("overflow 'pause': a paused consumer does not trip %s of a live server", async (_, timers) => {
+  const clock = new SimulatedClock();
   client = createSseClient(server.url('/live'), {
+    clock,
     ...timers,
     reconnect: { initialDelay: 1, jitter: 0 },
   });
@@ -140,8 +150,12 @@ it.each([
   client.on('error', (error) => errors.push(error.code));
   const pump = new Pump(request.res);
   await stalled(pump);
-  // Observation window of three heartbeat periods (see stalled()): proving an absence takes time.
-  await new Promise<void>((resolve) => setTimeout(resolve, 900));
+  // Three timer periods of client time pass while the consumer stays paused, in steps shorter
+  // than the pause keep-alive's half period, as time passes (one big jump would be one instant).
+  for (let elapsed = 0; elapsed < 900; elapsed += 25) {
+    clock.increment(25);
+    expect(errors, `no timeout while paused, ${elapsed + 25} ms of client time in`).toEqual([]);
+  }
   expect(errors).toEqual([]);
   expect(client.state).toBe('connected');
   const first = await iterator.next();

@@ -6,8 +6,9 @@ import {
   type SseError,
   type SseEvent,
 } from '../../src/index.js';
+import { SimulatedClock } from '../helpers/clock.js';
 import { useServer } from '../helpers/harness.js';
-import { barrier, nextOf, requestsTo, stateReached } from './helpers.js';
+import { afterPendingTimeouts, barrier, nextOf, requestsTo, stateReached } from '../helpers/wait.js';
 
 // Every test gets a fresh loopback server; its clients are closed after it.
 const h = useServer();
@@ -102,15 +103,22 @@ describe('close()', () => {
   });
 
   it('while reconnecting cancels the backoff timer', async () => {
-    const c = client({ reconnect: { initialDelay: 60_000, jitter: 0 } });
+    const clock = new SimulatedClock();
+    const c = client({ clock, reconnect: { initialDelay: 60_000, jitter: 0 } });
     (await h.server.nextRequest('/events')).respond(503);
     await stateReached(c, 'reconnecting');
     c.close();
     expect(c.state).toBe('closed');
     // The actor is stopped: no timer of it can fire a request any more.
     expect(c.actor.getSnapshot().status).not.toBe('active');
+    // The backoff's time comes and goes: nothing fires.
+    clock.increment(60_000);
     await barrier(h.server);
-    expect(requestsTo(h.server, '/events')).toBe(1);
+    expect(
+      requestsTo(h.server, '/events'),
+      'no request after close(), even once the backoff has elapsed',
+    ).toBe(1);
+    expect(c.state).toBe('closed');
   });
 
   it('before the first microtask: autoConnect never connects', async () => {
@@ -124,13 +132,14 @@ describe('close()', () => {
 
 describe('retry()', () => {
   it('skips a long backoff wait: the next request arrives at once', async () => {
-    const c = client({ reconnect: { initialDelay: 60_000, jitter: 0 } });
+    // Client time stands still: a request after retry() cannot be the 60 s backoff elapsing.
+    const clock = new SimulatedClock();
+    const c = client({ clock, reconnect: { initialDelay: 60_000, jitter: 0 } });
     (await h.server.nextRequest('/events')).respond(503);
     await stateReached(c, 'reconnecting');
-    const started = performance.now();
     c.retry();
+    expect(c.state, 'retry() leaves reconnecting at once').toBe('connecting');
     const second = await h.server.nextRequest('/events');
-    expect(performance.now() - started).toBeLessThan(5_000);
     second.open();
     await stateReached(c, 'connected');
     expect(c.metrics().attempt).toBe(2);
@@ -213,6 +222,8 @@ describe('state, lastEventId, actor', () => {
 
 describe('metrics()', () => {
   it('counts events, bytes, reconnects, attempts, timings and the last error', async () => {
+    // Timings are wall-clock (Date.now): each lies within what the test itself observed.
+    const createdAt = Date.now();
     const c = client();
     const before = c.metrics();
     expect(before.eventsReceived).toBe(0);
@@ -226,13 +237,30 @@ describe('metrics()', () => {
     await first.write(chunk);
     await two;
     let m = c.metrics();
+    const elapsed = Date.now() - createdAt;
     expect(m.eventsReceived).toBe(2);
     expect(m.bytesReceived).toBe(Buffer.byteLength(chunk));
     expect(m.attempt).toBe(1);
     expect(m.reconnects).toBe(0);
-    expect(m.connectTime.last).toBeGreaterThanOrEqual(0);
-    expect(m.connectTime.median).toBeGreaterThanOrEqual(0);
-    expect(m.openedAt).toBeGreaterThan(0);
+    for (const [name, value] of [
+      ['connectTime.last', m.connectTime.last],
+      ['connectTime.median', m.connectTime.median],
+    ] as const) {
+      // One connection: last and median are the same measurement, within the test's own window.
+      expect(
+        value,
+        `${name}: a number of ms between 0 and the ${elapsed} ms the test observed, seen ${value}`,
+      ).toBeGreaterThanOrEqual(0);
+      expect(
+        value,
+        `${name}: at most the ${elapsed} ms since the client was created, seen ${value}`,
+      ).toBeLessThanOrEqual(elapsed);
+    }
+    expect(m.connectTime.median).toBe(m.connectTime.last);
+    expect(m.openedAt, 'openedAt: a Date.now() timestamp taken while the test ran').toBeGreaterThanOrEqual(
+      createdAt,
+    );
+    expect(m.openedAt).toBeLessThanOrEqual(createdAt + elapsed);
     expect(m.lastEventId).toBe('2');
     expect(m.lastError).toBeUndefined();
     expect(m.eventsPerSecond).toBeGreaterThan(0);
@@ -253,7 +281,25 @@ describe('metrics()', () => {
     expect(Object.keys(m.timeInState).sort()).toEqual(
       ['closed', 'connected', 'connecting', 'failed', 'idle', 'reconnecting'].sort(),
     );
-    for (const value of Object.values(m.timeInState)) expect(value).toBeGreaterThanOrEqual(0);
+    const lived = Date.now() - createdAt;
+    for (const [state, value] of Object.entries(m.timeInState)) {
+      expect(
+        value,
+        `timeInState.${state}: between 0 and the ${lived} ms the client lived, seen ${value}`,
+      ).toBeGreaterThanOrEqual(0);
+      expect(
+        value,
+        `timeInState.${state}: at most the ${lived} ms the client lived, seen ${value}`,
+      ).toBeLessThanOrEqual(lived);
+    }
+    // States the client never entered hold no time; all of them together, at most its lifetime.
+    expect(m.timeInState.failed).toBe(0);
+    expect(m.timeInState.closed).toBe(0);
+    const total = Object.values(m.timeInState).reduce((sum, value) => sum + value, 0);
+    expect(
+      total,
+      `time in all states: at most the ${lived} ms the client lived, seen ${total}`,
+    ).toBeLessThanOrEqual(lived);
     // Snapshots are values: a later event does not change one already taken.
     const frozen = c.metrics();
     const one = nextOf(c, 'message');
@@ -358,10 +404,9 @@ describe('listener exceptions are contained', () => {
       await third;
       expect(after).toEqual(['1', '2', '3']);
       c.close();
-      // Not a synchronisation sleep: XState rethrows listener errors in a setTimeout(0) (XSTATE-NOTES),
-      // so one macrotask turn is what it takes for such a leak to reach the process.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      // XState rethrows listener errors in a setTimeout(0) (XSTATE-NOTES): once every such timeout
+      // scheduled so far has run, a leak would have reached the process.
+      await afterPendingTimeouts();
       expect(uncaught).toEqual([]);
     } finally {
       process.off('uncaughtException', onUncaught);

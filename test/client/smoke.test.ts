@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SseClient, SseEvent } from '../../src/index.js';
-import { useServer } from '../helpers/harness.js';
+import { nextOf, useServer } from '../helpers/harness.js';
 
 // Every test gets a fresh loopback server; its clients are closed after it.
 const h = useServer();
-
-function nextOf<T>(client: SseClient, type: string, count = 1): Promise<T[]> {
-  return new Promise((resolve) => {
-    const seen: T[] = [];
-    const off = client.on(type, (value: SseEvent) => {
-      seen.push(value as T);
-      if (seen.length === count) {
-        off();
-        resolve(seen);
-      }
-    });
-  });
-}
 
 describe('createSseClient against a real server', () => {
   it('connects, receives events, reconnects with Last-Event-ID after a clean end', async () => {
@@ -25,7 +11,7 @@ describe('createSseClient against a real server', () => {
     expect(first.headers.accept).toBe('text/event-stream');
     expect(first.headers['last-event-id']).toBeUndefined();
     first.open();
-    const received = nextOf<SseEvent>(client, 'message', 2);
+    const received = nextOf(client, 'message', 2);
     await first.write('id: 1\ndata: one\n\nid: 2\ndata: two\n\n');
     expect((await received).map((e) => e.data)).toEqual(['one', 'two']);
     await first.end();

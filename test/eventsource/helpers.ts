@@ -6,6 +6,7 @@
  */
 import { afterEach } from 'vitest';
 import { EventSource, type EventSourceInit } from '../../src/eventsource.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** Fast, deterministic reconnection for tests (no jitter, a few ms). */
 export const FAST: EventSourceInit = { reconnect: { initialDelay: 5, jitter: 0 } };
@@ -28,11 +29,13 @@ export function next<E extends Event = MessageEvent<string>>(
   target: EventSource,
   type: string,
 ): Promise<{ event: E; readyState: number }> {
-  return new Promise((resolve) => {
-    target.addEventListener(
-      type,
-      (event: Event) => resolve({ event: event as E, readyState: target.readyState }),
-      { once: true },
-    );
-  });
+  return waitFor(
+    `a '${type}' event on the EventSource`,
+    (resolve) => {
+      const listener = (event: Event): void => resolve({ event: event as E, readyState: target.readyState });
+      target.addEventListener(type, listener, { once: true });
+      return () => target.removeEventListener(type, listener);
+    },
+    () => `readyState is ${target.readyState}`,
+  );
 }

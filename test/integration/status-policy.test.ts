@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SseClient } from '../../src/index.js';
+import { SimulatedClock } from '../helpers/clock.js';
 import {
+  barrier,
   FAST_RECONNECT,
   nextError,
   nextEvents,
+  requestsTo,
   settle,
   useServer,
   waitForState,
@@ -91,16 +94,20 @@ describe('response policy (ARCHITECTURE §5)', () => {
   });
 
   it('honours Retry-After in seconds: the second request comes no sooner than 1 s later', async () => {
-    const client = h.client('/events', { reconnect: { initialDelay: 1, jitter: 0 } });
+    // Client time on a SimulatedClock: the wait is exactly what the client decided, on any machine.
+    const clock = new SimulatedClock();
+    const client = h.client('/events', { clock, reconnect: { initialDelay: 1, jitter: 0 } });
     const errored = nextError(client);
     const first = await h.server.nextRequest('/events');
-    const answeredAt = performance.now();
     first.respond(503, { 'retry-after': '1' });
     expect((await errored).retryAfter).toBe(1000);
+    await waitForState(client, 'reconnecting');
+    clock.increment(999);
+    expect(client.state, 'still waiting 1 ms before Retry-After has passed').toBe('reconnecting');
+    await barrier(h.server);
+    expect(requestsTo(h.server, '/events'), 'no second request before Retry-After').toBe(1);
+    clock.increment(1);
     await h.server.nextRequest('/events');
-    // A lower bound on real time: the client's own timer decides when; the test only observes it.
-    // libuv's timer clock is truncated to whole milliseconds, hence the 1 ms allowance.
-    expect(performance.now() - answeredAt).toBeGreaterThanOrEqual(999);
     expect(client.state).toBe('connecting');
   });
 
@@ -149,16 +156,21 @@ describe('response policy (ARCHITECTURE §5)', () => {
   });
 
   it('shouldReconnect returning a number retries even a 404, after that many ms', async () => {
+    const clock = new SimulatedClock();
     const client = h.client('/events', {
+      clock,
       reconnect: FAST_RECONNECT,
       shouldReconnect: ({ error }) => (error.status === 404 ? 300 : false),
     });
     const first = await h.server.nextRequest('/events');
-    const answeredAt = performance.now();
     first.respond(404);
     await waitForState(client, 'reconnecting');
+    clock.increment(299);
+    expect(client.state, 'still waiting 1 ms before the 300 ms shouldReconnect chose').toBe('reconnecting');
+    await barrier(h.server);
+    expect(requestsTo(h.server, '/events'), 'no second request before 300 ms').toBe(1);
+    clock.increment(1);
     const second = await h.server.nextRequest('/events');
-    expect(performance.now() - answeredAt).toBeGreaterThanOrEqual(299);
     second.open();
     await waitForState(client, 'connected');
   });

@@ -2,15 +2,23 @@
  * Chaos: a server that replays a fixed sequence of events from `Last-Event-ID` and, on every
  * connection, injects one fault chosen by a seeded PRNG. The client must deliver every event exactly
  * once and in order, and report each fault as the right `SseError` code, in the order injected.
+ *
+ * The client's time is a `SimulatedClock` that the server moves: a stall or a withheld response
+ * advances it by the timeout once the client has read every byte sent, so a healthy or trickling
+ * response can never look dead on a loaded machine, and no test time is spent waiting for timers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSseClient, type SseEvent } from '../../src/index.js';
+import { createSseClient, type SseClient, type SseEvent } from '../../src/index.js';
+import { SimulatedClock } from '../helpers/clock.js';
 import { seededRandom } from '../helpers/random.js';
 import { type ParkedRequest, type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { bytesReceived } from '../helpers/wait.js';
 
 const TOTAL = 2000;
-// Generous against a loaded CI machine: a healthy response or a trickled byte must never look dead.
+// heartbeatTimeout and connectTimeout, in client (simulated) time.
 const TIMEOUT = 300;
+const clock = new SimulatedClock();
+let client: SseClient | undefined;
 
 type Fault = 'reset' | 'stall' | 'trickle' | 'unavailable' | 'slow-headers' | 'clean-end';
 /** The error each fault must surface as; `undefined`: no error (the stream just continues or ends). */
@@ -47,7 +55,12 @@ describe('chaos: random faults on every connection', () => {
         request.respond(503, { 'retry-after': '0' }, 'busy');
         return;
       }
-      if (fault === 'slow-headers') return; // never answer: the client's connectTimeout fires
+      if (fault === 'slow-headers') {
+        // Never answer: the client (connecting since it sent this request) reaches connectTimeout.
+        clock.increment(TIMEOUT);
+        return;
+      }
+      const before = client?.metrics().bytesReceived ?? 0;
       request.open();
       const batch = fault === 'finish' ? TOTAL - from : 1 + Math.floor(random() * 40);
       const body = Buffer.from(
@@ -60,7 +73,13 @@ describe('chaos: random faults on every connection', () => {
         const cut = Math.floor(random() * body.length);
         await request.write(body.subarray(0, cut)).catch(() => undefined);
         if (fault === 'reset') request.destroy();
-        return; // stall: keep the socket open and silent
+        else if (client !== undefined) {
+          // Stall: keep the socket open and silent; once the client has read what was sent, its
+          // heartbeat period passes.
+          await bytesReceived(client, before + cut);
+          clock.increment(TIMEOUT);
+        }
+        return;
       }
       if (fault === 'trickle') {
         const slow = Math.min(body.length, 64);
@@ -78,24 +97,30 @@ describe('chaos: random faults on every connection', () => {
   });
 
   it('delivers 2000 events exactly once, in order, and reports every fault with its code', async () => {
-    const client = createSseClient(server.url('/chaos'), {
+    const sse = createSseClient(server.url('/chaos'), {
+      clock,
       heartbeatTimeout: TIMEOUT,
       connectTimeout: TIMEOUT,
       reconnect: { strategy: 'immediate', jitter: 0 },
       reconnectOnEnd: 'always',
     });
+    client = sse;
     const received: number[] = [];
     const codes: string[] = [];
-    client.on('error', (error) => codes.push(error.code));
+    sse.on('error', (error) => codes.push(error.code));
+    // 'immediate' is a wait of 0 on the client's clock: let it pass, outside the client's own call.
+    sse.on('state', (state) => {
+      if (state === 'reconnecting') queueMicrotask(() => clock.increment(0));
+    });
     const done = new Promise<void>((resolve) => {
-      client.on('tick', (event: SseEvent) => {
+      sse.on('tick', (event: SseEvent) => {
         expect(event.data).toBe(`${event.lastEventId} ünïcødé ✓\nline two`);
         received.push(Number(event.lastEventId));
         if (received.length === TOTAL) resolve();
       });
     });
     await done;
-    client.close();
+    sse.close();
 
     const lost = TOTAL - new Set(received).size;
     const duplicated = received.length - new Set(received).size;

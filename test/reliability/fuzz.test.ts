@@ -1,5 +1,7 @@
 /**
- * Fuzz: a million random and mutated inputs through the parser. For each: nothing but `SseError` is
+ * Fuzz: random and mutated inputs through the parser (50,000 in `npm test`, a million in
+ * `npm run test:long`: `FUZZ_RUNS`), from a fresh seed every run (`FUZZ_SEED` replays one; the seed
+ * is in the test's name and in every failure message). For each: nothing but `SseError` is
  * ever raised, buffered memory respects `maxEventSize`, and a random chunking reports exactly what
  * one-shot feeding reports. A plain seeded mutator (fast, reproducible) over the spec vectors plus
  * random bytes weighted toward the event-stream syntax; fast-check covers structured streams in
@@ -11,7 +13,8 @@ import { seededRandom } from '../helpers/random.js';
 import { type Entry, parseChunks, utf8 } from '../parser/helpers.js';
 import { vectors } from '../parser/vectors.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000_000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 50_000);
+const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 32));
 
 // Bytes that matter to the grammar, plus UTF-8 lead/continuation bytes, a BOM start, NUL and junk.
 const INTERESTING = [
@@ -77,8 +80,8 @@ function sameLog(a: readonly Entry[], b: readonly Entry[]): boolean {
 }
 
 describe('parser fuzz', () => {
-  it(`${RUNS.toLocaleString('en')} random and mutated inputs: only SseError, bounded, chunking-independent`, () => {
-    const random = seededRandom(0xf022);
+  it(`${RUNS.toLocaleString('en')} random and mutated inputs (FUZZ_SEED=${SEED}): only SseError, bounded, chunking-independent`, () => {
+    const random = seededRandom(SEED);
     let foreignErrors = 0;
     let mismatches = 0;
     let limitErrors = 0;
@@ -110,8 +113,18 @@ describe('parser fuzz', () => {
     console.log(
       `fuzz: ${RUNS} inputs, ${events} events, ${limitErrors} EVENT_TOO_LARGE, ${mismatches} chunking mismatches, ${foreignErrors} foreign errors`,
     );
-    expect(firstMismatch).toBeUndefined();
-    expect({ mismatches, foreignErrors }).toEqual({ mismatches: 0, foreignErrors: 0 });
-    expect(limitErrors).toBeGreaterThan(0);
+    const replay = `replay with FUZZ_SEED=${SEED} FUZZ_RUNS=${RUNS}`;
+    expect(
+      firstMismatch,
+      `expected whole and chunked feeding to report the same; first input that differed: ${firstMismatch}; ${replay}`,
+    ).toBeUndefined();
+    expect(
+      { mismatches, foreignErrors },
+      `expected 0 chunking mismatches and 0 errors other than SseError (or events over maxEventSize), seen ${mismatches} and ${foreignErrors}; ${replay}`,
+    ).toEqual({ mismatches: 0, foreignErrors: 0 });
+    expect(
+      limitErrors,
+      `expected the tiny-limit runs to reach EVENT_TOO_LARGE at least once, seen ${limitErrors}; ${replay}`,
+    ).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -5,8 +5,10 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSseClient, type SseClient, type SseError } from '../../src/index.js';
+import { createSseClient, type SseClient } from '../../src/index.js';
+import { SimulatedClock } from '../helpers/clock.js';
 import { type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { bytesReceived, nextError, stateReached } from '../helpers/wait.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -22,27 +24,6 @@ async function loopback(): Promise<SseServer> {
   const server = await startSseServer();
   cleanups.push(() => server.close());
   return server;
-}
-
-function firstError(client: SseClient): Promise<SseError> {
-  return new Promise((resolve) => {
-    const off = client.on('error', (error) => {
-      off();
-      resolve(error);
-    });
-  });
-}
-
-function stateReached(client: SseClient, state: string): Promise<void> {
-  return new Promise((resolve) => {
-    if (client.state === state) return resolve();
-    const off = client.on('state', (next) => {
-      if (next === state) {
-        off();
-        resolve();
-      }
-    });
-  });
 }
 
 /** A raw TCP server, for peers that do not even speak HTTP properly. */
@@ -73,7 +54,7 @@ describe('hostile servers', () => {
     const request = await server.nextRequest('/huge');
     request.open();
     const failed = stateReached(client, 'failed');
-    const error = firstError(client);
+    const error = nextError(client);
     const chunk = Buffer.alloc(64 * 1024, 0x78);
     let written = 0;
     const before = process.memoryUsage().heapUsed;
@@ -103,10 +84,17 @@ describe('hostile servers', () => {
       };
       pump();
     });
-    const client = track(createSseClient(url, { connectTimeout: 2000, reconnect: { maxAttempts: 1 } }));
-    const error = await firstError(client);
-    // undici refuses headers past its limit (NETWORK); a slower machine may hit connectTimeout first.
+    // Client time stands still (SimulatedClock): connectTimeout cannot fire, so what ends the wait
+    // is undici refusing headers past its limit, on any machine.
+    const clock = new SimulatedClock();
+    const client = track(
+      createSseClient(url, { clock, connectTimeout: 2000, reconnect: { maxAttempts: 1 } }),
+    );
+    const error = await nextError(client);
     expect(['NETWORK', 'CONNECT_TIMEOUT']).toContain(error.code);
+    expect(error.code, `undici's header limit, not the (frozen) connectTimeout: ${error.message}`).toBe(
+      'NETWORK',
+    );
   });
 
   it('a redirect loop fails with REDIRECT after one attempt', async () => {
@@ -114,7 +102,7 @@ describe('hostile servers', () => {
     server.route('/a', (request) => request.respond(302, { location: '/b' }));
     server.route('/b', (request) => request.respond(302, { location: '/a' }));
     const client = track(createSseClient(server.url('/a')));
-    const error = await firstError(client);
+    const error = await nextError(client);
     await stateReached(client, 'failed');
     expect(error.code).toBe('REDIRECT');
     // One attempt of at most a full loop: no spin.
@@ -123,8 +111,10 @@ describe('hostile servers', () => {
 
   it('a trickle of keep-alives keeps the heartbeat alive; idleEventTimeout still detects the stall', async () => {
     const server = await loopback();
+    const clock = new SimulatedClock();
     const client = track(
       createSseClient(server.url('/trickle'), {
+        clock,
         heartbeatTimeout: 400,
         idleEventTimeout: 600,
         reconnect: { strategy: 'none' },
@@ -132,19 +122,29 @@ describe('hostile servers', () => {
     );
     const request = await server.nextRequest('/trickle');
     request.open();
-    // One byte at a time, a few per heartbeat period: the connection is alive but useless.
+    await stateReached(client, 'connected');
+    const error = nextError(client);
+    let failed = false;
+    void error.then(() => {
+      failed = true;
+    });
+    // One byte per 50 ms of client time, each read before the clock moves on: the connection is
+    // alive (a few bytes per heartbeat period) but useless (no event).
     const bytes = Buffer.from(':\n');
     let index = 0;
-    const timer = setInterval(() => {
-      request.write(bytes.subarray(index % 2, (index % 2) + 1)).catch(() => undefined);
+    while (!failed && index < 40) {
+      await request.write(bytes.subarray(index % 2, (index % 2) + 1));
       index++;
-    }, 50);
-    cleanups.push(() => clearInterval(timer));
-    const error = await firstError(client);
-    expect(error.code).toBe('RECONNECT_EXHAUSTED');
+      await bytesReceived(client, index);
+      clock.increment(50);
+      await Promise.resolve();
+    }
+    expect((await error).code).toBe('RECONNECT_EXHAUSTED');
     expect((client.actor.getSnapshot().context.lastError?.cause as SseError | undefined)?.code).toBe(
       'IDLE_EVENT_TIMEOUT',
     );
     expect(index).toBeGreaterThan(8); // bytes kept flowing past two heartbeat periods
+    // idleEventTimeout (600 ms) is reached at the 12th step of 50 ms, not before.
+    expect(index, 'bytes written before idleEventTimeout fired: 600 ms / 50 ms').toBe(12);
   });
 });

@@ -43,6 +43,10 @@ describe('examples/inspect-node.ts', () => {
     );
     const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
     // The demo server drops the connection every fifth tick; the first message means the relay has
     // been listening for a second already.
     await new Promise<void>((resolve) => {
@@ -68,7 +72,10 @@ describe('examples/inspect-node.ts', () => {
     });
     viewer.close();
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(
+      await exited,
+      `exit code of examples/inspect-node.ts after SIGINT, expected 0\nstdout: ${stdout}\nstderr: ${stderr}`,
+    ).toBe(0);
 
     expect(stdout).toMatch(/inspecting http:\/\/127\.0\.0\.1:\d+\//);
     expect(stdout).toContain('state: connected');

@@ -8,6 +8,7 @@ import {
   DEFAULT_MAX_REDIRECTS,
 } from '../../src/transport/undici.js';
 import { type RouteHandler, type SseServer, startSseServer } from '../helpers/sse-server.js';
+import { socketsOpen } from '../helpers/wait.js';
 
 let server: SseServer;
 const transport = createUndiciTransport();
@@ -395,7 +396,8 @@ describe('failures and aborts', () => {
     const response = await pending;
     await request.write('data: x\n\n');
     for await (const _chunk of response.body) break;
-    await server.waitForSockets(0);
+    await socketsOpen(server, 0);
+    expect(server.sockets, 'server sockets once the loop was left').toBe(0);
   });
 });
 
