@@ -5,7 +5,7 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSseClient, type SseClient } from '../../src/index.js';
+import { createSseClient, type SseClient, type SseError } from '../../src/index.js';
 import { SimulatedClock } from '../helpers/clock.js';
 import { type SseServer, startSseServer } from '../helpers/sse-server.js';
 import { bytesReceived, nextError, stateReached } from '../helpers/wait.js';
