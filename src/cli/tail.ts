@@ -9,6 +9,7 @@ import type { SseMachineContext } from '../../machines/connection.machine.js';
 import { isSseError, type SseError } from '../errors.js';
 import { createSseClient } from '../index.js';
 import type { SseEvent } from '../parser/types.js';
+import { redactUrl, redactUrlsIn } from '../redact.js';
 import { type TailCommand, UsageError } from './args.js';
 import {
   escapeText,
@@ -42,10 +43,14 @@ export interface TailIo {
 /** Exit codes of the CLI, as documented in `--help`. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-/** Describe an error on one line: code, message, HTTP status (escaped: it may quote the server). */
+/**
+ * Describe an error on one line: code, message, HTTP status (escaped: it may quote the server).
+ * URLs in it show no query, fragment or credentials (the message is redacted already; a cause
+ * string from a snapshot may not be).
+ */
 export function describeError(error: SseError): string {
   const status = error.status === undefined ? '' : ` (status ${error.status})`;
-  const cause = typeof error.cause === 'string' ? ` (${error.cause})` : '';
+  const cause = typeof error.cause === 'string' ? ` (${redactUrlsIn(error.cause)})` : '';
   return escapeText(`${error.code}: ${error.message}${status}${cause}`);
 }
 
@@ -120,7 +125,8 @@ export async function runTail(command: TailCommand, io: TailIo): Promise<number>
 
   client.on('state', (state) => {
     const context = client.actor.getSnapshot().context as SseMachineContext;
-    if (state === 'connecting') log(`connecting to ${command.url} (attempt ${context.attempt})`);
+    // The query may hold a token (`?access_token=`): status lines show the endpoint without it.
+    if (state === 'connecting') log(`connecting to ${redactUrl(command.url)} (attempt ${context.attempt})`);
     else if (state === 'reconnecting') {
       log(
         err('yellow', `reconnecting in ${formatMs(context.nextDelay)} (attempt ${context.attempt + 1} next)`),

@@ -5,6 +5,9 @@
  *
  * @module
  */
+import { SseError } from '../errors.js';
+import { redactUrl } from '../redact.js';
+import { tlsFailureReason } from './tls-failure.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from './types.js';
 
 /** Options of {@link createFetchTransport}. */
@@ -33,6 +36,40 @@ async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<U
 async function* noChunks(): AsyncGenerator<Uint8Array> {}
 
 /**
+ * A failed `fetch` as an `SseError`: `TLS` for a certificate Node's fetch refused (its cause says
+ * so; browsers do not tell), `NETWORK` otherwise. The message names the URL without its query, and
+ * drops the query from whatever the `fetch` implementation wrote (some echo the URL). An abort
+ * passes through: the caller ignores it.
+ */
+function toFetchError(error: unknown, request: HttpRequest): unknown {
+  if (request.signal.aborted) return error;
+  const url = redactUrl(request.url);
+  const tls = tlsFailureReason(error);
+  if (tls !== undefined) {
+    return new SseError('TLS', `TLS certificate of ${url} refused: ${tls}`, {
+      url: request.url,
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  const detail =
+    typeof reason?.code === 'string'
+      ? ` (${reason.code})`
+      : typeof reason?.message === 'string'
+        ? ` (${reason.message})`
+        : '';
+  return new SseError(
+    'NETWORK',
+    `request to ${url} failed: ${message.split(request.url).join(url)}${detail}`,
+    {
+      url: request.url,
+      cause: error,
+    },
+  );
+}
+
+/**
  * Create a transport over `fetch`.
  *
  * @example
@@ -43,15 +80,20 @@ async function* noChunks(): AsyncGenerator<Uint8Array> {}
 export function createFetchTransport(options: FetchTransportOptions = {}): HttpTransport {
   return async (request: HttpRequest): Promise<HttpResponse> => {
     const fetchImpl = options.fetch ?? globalThis.fetch;
-    const response = await fetchImpl(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: (request.body ?? null) as BodyInit | null,
-      signal: request.signal,
-      cache: 'no-store',
-      credentials: options.credentials ?? 'same-origin',
-      redirect: 'follow',
-    });
+    let response: Response;
+    try {
+      response = await fetchImpl(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: (request.body ?? null) as BodyInit | null,
+        signal: request.signal,
+        cache: 'no-store',
+        credentials: options.credentials ?? 'same-origin',
+        redirect: 'follow',
+      });
+    } catch (error) {
+      throw toFetchError(error, request);
+    }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;

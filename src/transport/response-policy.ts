@@ -62,7 +62,14 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
 /**
  * Judge a response: 200 with `text/event-stream` is accepted; 204 stops (`NO_CONTENT`); 408, 429 and
  * 5xx reconnect (`HTTP_STATUS`, honouring `Retry-After`); a wrong content type stops
- * (`BAD_CONTENT_TYPE`); every other status stops (`HTTP_STATUS`).
+ * (`BAD_CONTENT_TYPE`); every other status stops (`HTTP_STATUS`). Every error carries the
+ * response's `headers` (lower-case names) and a redacted `url`.
+ *
+ * @example
+ * ```ts
+ * const verdict = judgeResponse(401, { 'www-authenticate': 'Bearer' }, url, 1);
+ * if (!verdict.accepted) verdict.error.headers?.['www-authenticate']; // 'Bearer'
+ * ```
  */
 export function judgeResponse(
   status: number,
@@ -80,7 +87,7 @@ export function judgeResponse(
       error: new SseError(
         'BAD_CONTENT_TYPE',
         `expected content-type text/event-stream, got ${contentType === undefined ? 'none' : JSON.stringify(essence === '' ? contentType : essence)}`,
-        { status, url, attempt },
+        { status, url, attempt, headers },
       ),
     };
   }
@@ -92,6 +99,7 @@ export function judgeResponse(
         status,
         url,
         attempt,
+        headers,
       }),
     };
   }
@@ -103,7 +111,7 @@ export function judgeResponse(
     error: new SseError(
       'HTTP_STATUS',
       `the server answered ${status}${retryable ? '; will reconnect' : ': not an event stream'}`,
-      { status, url, attempt, ...(retryAfter === undefined ? {} : { retryAfter }) },
+      { status, url, attempt, headers, ...(retryAfter === undefined ? {} : { retryAfter }) },
     ),
   };
 }

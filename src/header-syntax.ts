@@ -1,0 +1,89 @@
+/**
+ * What an HTTP request header may hold, in one place: the token rule for names (and methods), the
+ * characters no transport sends, and the headers the transport or the runtime owns. Options are
+ * checked against it at creation, so a mistake is one `TypeError` instead of a failure on every
+ * attempt.
+ *
+ * @module
+ */
+
+/**
+ * An RFC 9110 token (§5.6.2): what a header name or a method must be.
+ *
+ * @example
+ * ```ts
+ * HTTP_TOKEN.test('X-Api-Key'); // true
+ * HTTP_TOKEN.test('X Api Key'); // false: a space is not a token character
+ * ```
+ */
+export const HTTP_TOKEN: RegExp = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * A character no header value can carry through undici or `node:http`: C0 controls except
+ * horizontal tab, and DEL. (Fetch in browsers refuses only NUL, CR and LF; undici refuses them all.)
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the point
+export const HEADER_VALUE_CONTROL: RegExp = /[\x00-\x08\x0a-\x1f\x7f]/;
+
+/**
+ * Request headers the user may not set: connection management belongs to the transport (undici
+ * throws `invalid transfer-encoding header` and the like, fetch drops them silently), and
+ * `content-length` is computed from the body.
+ *
+ * @example
+ * ```ts
+ * FORBIDDEN_REQUEST_HEADERS.has('transfer-encoding'); // true
+ * ```
+ */
+export const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  'connection',
+  'content-length',
+  'expect',
+  'host',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** `U+0001` for a character, as messages name them. */
+export function codePoint(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Why a request header cannot be sent, as a sentence that says what to write instead, or
+ * `undefined` when it can. The value is never quoted: it may be a secret.
+ *
+ * @example
+ * ```ts
+ * headerProblem('x-token', 'a\u0001b'); // 'header "x-token" has control character U+0001 in its value: …'
+ * headerProblem('authorization', 'Bearer abc'); // undefined
+ * ```
+ */
+export function headerProblem(name: unknown, value: unknown): string | undefined {
+  if (typeof name !== 'string' || !HTTP_TOKEN.test(name)) {
+    return `header name ${JSON.stringify(String(name))} is not an HTTP token: use letters, digits and !#$%&'*+-.^_\`|~ only (e.g. "x-api-key")`;
+  }
+  const lower = name.toLowerCase();
+  if (FORBIDDEN_REQUEST_HEADERS.has(lower)) {
+    return lower === 'host'
+      ? 'header "host" cannot be set: the host comes from the URL (for another Host, pass a dispatcher that connects elsewhere)'
+      : `header ${JSON.stringify(lower)} cannot be set: the transport manages ${lower === 'content-length' ? 'the body length' : 'the connection'}; remove it`;
+  }
+  if (typeof value !== 'string') {
+    return `header ${JSON.stringify(name)} must have a string value, got ${value === null ? 'null' : typeof value}: pass String(value)`;
+  }
+  const control = HEADER_VALUE_CONTROL.exec(value)?.[0];
+  if (control !== undefined) {
+    return `header ${JSON.stringify(name)} has control character ${codePoint(control)} in its value, which HTTP cannot carry: remove it, or encode the value (e.g. encodeURIComponent)`;
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the byte-string range
+  const wide = /[^\x00-\xff]/.exec(value)?.[0];
+  if (wide !== undefined) {
+    return `header ${JSON.stringify(name)} has character ${codePoint(wide)} in its value, beyond what a header byte can hold: send its UTF-8 bytes (toByteString(value)) or encode it (encodeURIComponent)`;
+  }
+  return undefined;
+}
