@@ -221,12 +221,40 @@ export function isSseError(value: unknown): value is SseError {
   );
 }
 
+// Headers whose value is a URL (a redirect target may carry its own token): redacted like `url`.
+const URL_HEADERS: ReadonlySet<string> = new Set(['location', 'content-location']);
+
 function withoutCredentials(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (!CREDENTIAL_RESPONSE_HEADERS.has(name.toLowerCase())) out[name] = value;
+    const lower = name.toLowerCase();
+    if (CREDENTIAL_RESPONSE_HEADERS.has(lower)) continue;
+    out[name] = URL_HEADERS.has(lower) ? redactUrl(value) : value;
   }
   return out;
+}
+
+/**
+ * A serialized error as {@link SseError.toJSON} would have written it: URLs redacted, no
+ * credential headers. For errors that were built as plain data (the machine's own timeouts and
+ * `RECONNECT_EXHAUSTED`, a persisted snapshot from an older version) before they are shown.
+ *
+ * @example
+ * ```ts
+ * const shown = redactSerializedError(snapshot.context.lastError);
+ * ```
+ */
+export function redactSerializedError(error: SerializedSseError): SerializedSseError;
+export function redactSerializedError(error: SerializedSseError | undefined): SerializedSseError | undefined;
+export function redactSerializedError(error: SerializedSseError | undefined): SerializedSseError | undefined {
+  if (error === undefined) return undefined;
+  return {
+    ...error,
+    message: redactUrlsIn(error.message),
+    ...(error.url === undefined ? {} : { url: redactUrl(error.url) }),
+    ...(error.cause === undefined ? {} : { cause: redactUrlsIn(error.cause) }),
+    ...(error.headers === undefined ? {} : { headers: withoutCredentials(error.headers) }),
+  };
 }
 
 function describeCause(cause: unknown): string {
