@@ -46,7 +46,7 @@ describe('ids a header cannot carry', () => {
   it.fails('a server id "a\\x01b" (valid HTML) does not stop the stream: the next attempt goes without Last-Event-ID', async () => {
     const seen: (string | undefined)[] = [];
     const url = await listen((request, response) => {
-      seen.push(request.headers['last-event-id']);
+      seen.push(request.headers['last-event-id'] as string | undefined);
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       // First connection: the awkward id; later ones: a normal id, then the end.
       response.end(seen.length === 1 ? 'id: a\u0001b\ndata: one\n\n' : `id: ${seen.length}\ndata: more\n\n`);
