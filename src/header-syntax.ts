@@ -64,26 +64,17 @@ export function codePoint(char: string): string {
  * ```
  */
 export function headerProblem(name: unknown, value: unknown): string | undefined {
+  const quoted = JSON.stringify(String(name));
   if (typeof name !== 'string' || !HTTP_TOKEN.test(name)) {
-    return `header name ${JSON.stringify(String(name))} is not an HTTP token: use letters, digits and !#$%&'*+-.^_\`|~ only (e.g. "x-api-key")`;
+    return `header name ${quoted} is not an HTTP token: use letters, digits and !#$%&'*+-.^_\`|~ (e.g. "x-api-key")`;
   }
   const lower = name.toLowerCase();
   if (FORBIDDEN_REQUEST_HEADERS.has(lower)) {
-    return lower === 'host'
-      ? 'header "host" cannot be set: the host comes from the URL (for another Host, pass a dispatcher that connects elsewhere)'
-      : `header ${JSON.stringify(lower)} cannot be set: the transport manages ${lower === 'content-length' ? 'the body length' : 'the connection'}; remove it`;
+    return `header ${quoted} cannot be set: ${lower === 'host' ? 'the host comes from the URL' : 'the transport manages it'}; remove it`;
   }
-  if (typeof value !== 'string') {
-    return `header ${JSON.stringify(name)} must have a string value, got ${value === null ? 'null' : typeof value}: pass String(value)`;
-  }
-  const control = HEADER_VALUE_CONTROL.exec(value)?.[0];
-  if (control !== undefined) {
-    return `header ${JSON.stringify(name)} has control character ${codePoint(control)} in its value, which HTTP cannot carry: remove it, or encode the value (e.g. encodeURIComponent)`;
-  }
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the byte-string range
-  const wide = /[^\x00-\xff]/.exec(value)?.[0];
-  if (wide !== undefined) {
-    return `header ${JSON.stringify(name)} has character ${codePoint(wide)} in its value, beyond what a header byte can hold: send its UTF-8 bytes (toByteString(value)) or encode it (encodeURIComponent)`;
-  }
-  return undefined;
+  if (typeof value !== 'string') return `header ${quoted} must have a string value: pass String(value)`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: controls, and chars no header byte can hold
+  const bad = /[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]/.exec(value)?.[0];
+  if (bad === undefined) return undefined;
+  return `header ${quoted} has ${codePoint(bad)} in its value, which a header cannot carry: ${(bad.codePointAt(0) ?? 0) > 0xff ? 'send its UTF-8 bytes (toByteString) or encodeURIComponent it' : 'remove it, or encodeURIComponent the value'}`;
 }

@@ -203,14 +203,10 @@ export function validateOptions(url: string | URL, options: SseOptions = {}, bas
   }
   if (options.lastEventId !== undefined) {
     if (typeof options.lastEventId !== 'string') {
-      fail(
-        `lastEventId must be a string (an id the server sent), got ${options.lastEventId === null ? 'null' : typeof options.lastEventId}: pass String(id)`,
-      );
+      fail(`lastEventId must be a string, got ${typeof options.lastEventId}: pass String(id)`);
     }
     if (IMPOSSIBLE_IN_ID.test(options.lastEventId)) {
-      fail(
-        'lastEventId contains NUL, CR or LF: no server can send such an id, and it cannot go in a Last-Event-ID header; pass the id exactly as the server sent it',
-      );
+      fail('lastEventId contains NUL, CR or LF, which no event id can hold: pass the id the server sent');
     }
     // Other control characters are valid in an id (HTML) but not in a header: such a cursor is
     // kept and sent as no Last-Event-ID at all (lastEventIdHeader), like one the server sent.
@@ -241,9 +237,7 @@ export function validateOptions(url: string | URL, options: SseOptions = {}, bas
  */
 export function checkHeaders(headers: SseHeaders): void {
   if (typeof headers !== 'object' || headers === null) {
-    fail(
-      `headers must be a record, a list of [name, value] pairs, a Headers object or a function, got ${headers === null ? 'null' : typeof headers}`,
-    );
+    fail('headers must be a record, [name, value] pairs, a Headers object or a function');
   }
   if (Array.isArray(headers)) {
     for (const pair of headers as readonly unknown[]) {

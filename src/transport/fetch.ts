@@ -6,7 +6,6 @@
  * @module
  */
 import { SseError } from '../errors.js';
-import { redactUrl } from '../redact.js';
 import { tlsFailureReason } from './tls-failure.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from './types.js';
 
@@ -43,29 +42,15 @@ async function* noChunks(): AsyncGenerator<Uint8Array> {}
  */
 function toFetchError(error: unknown, request: HttpRequest): unknown {
   if (request.signal.aborted) return error;
-  const url = redactUrl(request.url);
   const tls = tlsFailureReason(error);
-  if (tls !== undefined) {
-    return new SseError('TLS', `TLS certificate of ${url} refused: ${tls}`, {
-      url: request.url,
-      cause: error,
-    });
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  const reason = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  const detail =
-    typeof reason?.code === 'string'
-      ? ` (${reason.code})`
-      : typeof reason?.message === 'string'
-        ? ` (${reason.message})`
-        : '';
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  // The SseError constructor redacts every URL in the message, the one `fetch` wrote included.
   return new SseError(
-    'NETWORK',
-    `request to ${url} failed: ${message.split(request.url).join(url)}${detail}`,
-    {
-      url: request.url,
-      cause: error,
-    },
+    tls === undefined ? 'NETWORK' : 'TLS',
+    tls === undefined
+      ? `request to ${request.url} failed: ${String((error as Error)?.message ?? error)}${typeof code === 'string' ? ` (${code})` : ''}`
+      : `TLS certificate of ${request.url} refused: ${tls}`,
+    { url: request.url, cause: error },
   );
 }
 
