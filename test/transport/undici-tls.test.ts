@@ -146,3 +146,31 @@ describe('1xx informational responses before the final one (RFC 9110 §15.2)', (
     expect(requests).toBe(2);
   });
 });
+
+describe('the fetch transport (Node fetch) reports the same', () => {
+  it('a self-signed certificate through Node fetch is a final TLS error', async () => {
+    const url = await serve(createHttpsServer({ key, cert }, sse), 'https');
+    const client = track(createSseClient(url, { fetch: globalThis.fetch }));
+    const error = await firstError(client);
+    await sleep(100);
+    expect(error.code).toBe('TLS');
+    expect(error.message).toMatch(/self[- ]signed certificate/i);
+    expect(error.message).not.toContain('secret-in-query');
+    expect(client.state).toBe('failed');
+  });
+
+  it('a refused connection through Node fetch is NETWORK without the query', async () => {
+    // A port bound and released at once: nothing listens there.
+    const probe = createNetServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as { port: number };
+    probe.close();
+    await once(probe, 'close');
+    const url = `http://127.0.0.1:${port}/events?token=secret-in-query`;
+    const client = track(createSseClient(url, { fetch: globalThis.fetch, reconnect: { maxAttempts: 0 } }));
+    const error = await firstError(client);
+    expect(error.code).toBe('NETWORK');
+    expect(JSON.stringify(error)).not.toContain('secret-in-query');
+    expect(error.message).toContain('/events?…');
+  });
+});
