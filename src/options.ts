@@ -8,7 +8,7 @@ import type { ReconnectOnEnd, SseMachineInput } from '../machines/connection.mac
 import { MAX_DELAY, type ReconnectStrategy } from './backoff.js';
 import type { SseError } from './errors.js';
 import { HTTP_TOKEN, headerProblem } from './header-syntax.js';
-import { redactUrl } from './redact.js';
+import { parseHttpUrl } from './http-url.js';
 
 /** Request headers: a record, a list of pairs, or a `Headers` object. */
 export type SseHeaders =
@@ -129,18 +129,8 @@ function checkDuration(name: string, value: number | undefined, allowInfinity = 
  * Relative URLs resolve against `base` (the page location in browsers).
  */
 export function validateOptions(url: string | URL, options: SseOptions = {}, base?: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url, base);
-  } catch {
-    // Redacted: an unparsable URL may still carry a token in its query.
-    fail(`invalid URL ${JSON.stringify(redactUrl(String(url)))}: pass an absolute http(s) URL`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    fail(
-      `unsupported URL scheme ${JSON.stringify(parsed.protocol)}: only http: and https: carry an event stream`,
-    );
-  }
+  const parsed = parseHttpUrl(url, base);
+  if (typeof parsed === 'string') fail(parsed);
   if (parsed.username !== '' || parsed.password !== '') {
     // undici would drop them silently, fetch refuses the request, and errors would echo the password.
     fail(

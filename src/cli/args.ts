@@ -10,7 +10,7 @@ import { MAX_DELAY, type ReconnectStrategy } from '../backoff.js';
 import { toByteString } from '../byte-string.js';
 import type { SseClientOptions } from '../client.js';
 import { codePoint, HEADER_VALUE_CONTROL, HTTP_TOKEN } from '../header-syntax.js';
-import { redactUrl } from '../redact.js';
+import { parseHttpUrl } from '../http-url.js';
 import { printableJson } from './format.js';
 
 /** A mistake on the command line: the CLI prints the message and the usage, and exits with 2. */
@@ -155,15 +155,10 @@ export function combineHeaders(pairs: readonly (readonly [string, string])[]): [
 }
 
 function checkUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`invalid URL ${printableJson(redactUrl(text))}: pass an absolute http(s) URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`unsupported URL scheme ${printableJson(url.protocol)}: use http: or https:`);
-  }
+  const url = parseHttpUrl(text);
+  // The problem quotes the URL (redacted) with JSON escapes; C1 controls and DEL too, for a terminal.
+  if (typeof url === 'string')
+    throw new UsageError(url.replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`));
   return url.href;
 }
 
