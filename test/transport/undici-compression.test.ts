@@ -196,3 +196,19 @@ describe('the compression option of the undici transport', () => {
     expect(() => createUndiciTransport({ compression: 'yes' as never })).toThrow(TypeError);
   });
 });
+
+describe('SseOptions.compression through createSseClient', () => {
+  // Needs src/index.ts to pass `compression` to createUndiciTransport (the lead's wiring); flip to
+  // `it` with that change.
+  it.fails('compression: false sends Accept-Encoding: identity', async () => {
+    let seen: string | undefined;
+    const url = await listen((request, response) => {
+      seen = request.headers['accept-encoding'];
+      response.writeHead(204);
+      response.end();
+    });
+    const client = track(createSseClient(url, { compression: false }));
+    await new Promise<void>((resolve) => client.on('state', (state) => state === 'failed' && resolve()));
+    expect(seen).toBe('identity');
+  });
+});
