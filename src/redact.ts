@@ -29,6 +29,8 @@ export const REDACTED = '…';
  */
 export function redactUrl(url: string | URL): string {
   const text = String(url);
+  // Nothing to hide: returned exactly as given (no normalisation).
+  if (!/[?#@]/.test(text)) return text;
   let parsed: URL | undefined;
   try {
     parsed = new URL(text);
