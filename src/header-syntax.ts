@@ -76,5 +76,7 @@ export function headerProblem(name: unknown, value: unknown): string | undefined
   // biome-ignore lint/suspicious/noControlCharactersInRegex: controls, and chars no header byte can hold
   const bad = /[\x00-\x08\x0a-\x1f\x7f]|[^\x00-\xff]/.exec(value)?.[0];
   if (bad === undefined) return undefined;
-  return `header ${quoted} has ${codePoint(bad)} in its value, which a header cannot carry: ${(bad.codePointAt(0) ?? 0) > 0xff ? 'send its UTF-8 bytes (toByteString) or encodeURIComponent it' : 'remove it, or encodeURIComponent the value'}`;
+  return (bad.codePointAt(0) ?? 0) > 0xff
+    ? `header ${quoted} has ${codePoint(bad)} in its value, beyond what a header byte holds: send its UTF-8 bytes (toByteString) or encodeURIComponent it`
+    : `header ${quoted} has control character ${codePoint(bad)} in its value (a header can carry no NUL, CR or LF, nor other control characters): remove it, or encodeURIComponent the value`;
 }
