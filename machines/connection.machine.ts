@@ -27,6 +27,7 @@
  */
 import { assign, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
 import {
+  clampDelay,
   computeReconnectDelay,
   DEFAULT_RECONNECT_POLICY,
   MAX_DELAY,
@@ -34,6 +35,7 @@ import {
 } from '../src/backoff.js';
 import { SseError } from '../src/errors.js';
 import type { SseEvent } from '../src/parser/types.js';
+import { redactUrl } from '../src/redact.js';
 import type { ReconnectOnEnd } from '../src/request.js';
 import type { StreamCommand, StreamEvent, StreamInput } from '../src/transport/stream-protocol.js';
 
@@ -238,9 +240,8 @@ function createContext(input: SseMachineInput): SseMachineContext {
 
 /** The wait before the next reconnect, and what decided it. */
 function planWait(context: SseMachineContext, retries: number): { delay: number; reason: ReconnectReason } {
-  if (context.chosenDelay !== undefined) {
-    return { delay: Math.min(context.chosenDelay, MAX_DELAY), reason: 'chosen' };
-  }
+  const chosen = clampDelay(context.chosenDelay);
+  if (chosen !== undefined) return { delay: chosen, reason: 'chosen' };
   if (context.reconnect.strategy === 'immediate' && context.retryAfter === undefined) {
     return { delay: 0, reason: 'immediate' };
   }
@@ -329,7 +330,7 @@ export const sseMachine = setup({
       lastError: new SseError(
         'RECONNECT_EXHAUSTED',
         'gave up reconnecting: the reconnect policy allows no further attempt',
-        { url: context.url, attempt: context.attempt, cause: context.lastError },
+        { url: redactUrl(context.url), attempt: context.attempt, cause: context.lastError },
       ),
     })),
     planReconnect: assign(({ context }) => {

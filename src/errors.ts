@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { redactUrl, redactUrlsIn } from './redact.js';
 
 /**
  * The stable codes an {@link SseError} can carry. Each is documented once, in the README.
@@ -19,9 +20,11 @@
  */
 export const SSE_ERROR_CODES = [
   'NETWORK',
+  'TLS',
   'REQUEST',
   'HTTP_STATUS',
   'BAD_CONTENT_TYPE',
+  'BAD_CONTENT_ENCODING',
   'NO_CONTENT',
   'REDIRECT',
   'CONNECT_TIMEOUT',
@@ -56,6 +59,8 @@ export interface SerializedSseError {
   readonly retryAfter?: number;
   /** `String(cause)` of the original error, when there was one. */
   readonly cause?: string;
+  /** Response headers (lower-case names) without the credential ones; see {@link SseError.toJSON}. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Context an {@link SseError} may carry besides its code and message. */
@@ -70,7 +75,31 @@ export interface SseErrorDetails {
   retryAfter?: number | undefined;
   /** The underlying error (a socket error, an abort reason), kept as the standard `cause`. */
   cause?: unknown;
+  /** Headers of the HTTP response that caused the error, lower-case names. */
+  headers?: Readonly<Record<string, string>> | undefined;
 }
+
+/**
+ * Response headers {@link SseError.toJSON} leaves out: they carry credentials (session cookies, an
+ * authentication server's `rspauth`/`nextnonce`), and `toJSON()` is what reaches snapshots, logs and
+ * `metrics().lastError`. The live error's `headers` keeps them. `www-authenticate` and
+ * `proxy-authenticate` stay: they are challenges, not secrets, and what a 401 handler needs.
+ *
+ * @example
+ * ```ts
+ * const json = error.toJSON(); // json.headers has no 'set-cookie', error.headers may
+ * CREDENTIAL_RESPONSE_HEADERS.has('set-cookie'); // true
+ * ```
+ */
+export const CREDENTIAL_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  'set-cookie',
+  'set-cookie2',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'authentication-info',
+  'proxy-authentication-info',
+]);
 
 // A registry symbol, not the class identity, so that `isSseError` holds across duplicate installs
 // (two copies of the package in one app), as undici does for its errors.
@@ -99,14 +128,33 @@ export class SseError extends Error {
   readonly attempt: number | undefined;
   /** `Retry-After` of the response, in milliseconds. */
   readonly retryAfter: number | undefined;
+  /**
+   * Headers (lower-case names) of the HTTP response the error came from: every status error,
+   * `BAD_CONTENT_TYPE`, `NO_CONTENT`, `BAD_CONTENT_ENCODING`, a `REDIRECT` refused. `undefined` for
+   * failures without a response (network, timeouts).
+   *
+   * @example
+   * ```ts
+   * client.on('error', (error) => {
+   *   if (error.status === 401) console.log(error.headers?.['www-authenticate']);
+   *   if (error.status === 429) console.log(error.headers?.['ratelimit-reset']);
+   * });
+   * ```
+   */
+  readonly headers: Readonly<Record<string, string>> | undefined;
 
+  /**
+   * The message and `url` are stored redacted ({@link redactUrl}): no query, fragment or
+   * credentials of any http(s) URL in them, whoever built the message.
+   */
   constructor(code: SseErrorCode, message: string, details: SseErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(redactUrlsIn(message), details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.status = details.status;
-    this.url = details.url;
+    this.url = details.url === undefined ? undefined : redactUrl(details.url);
     this.attempt = details.attempt;
     this.retryAfter = details.retryAfter;
+    this.headers = details.headers;
   }
 
   /** @internal brand checked by {@link isSseError}. */
@@ -114,7 +162,24 @@ export class SseError extends Error {
     return true;
   }
 
-  /** Plain data for snapshots and logs. */
+  /**
+   * `instanceof SseError` holds for an error from any copy of sse-machine (two installs, the
+   * CommonJS and ESM entries), as with undici's errors: it checks the registry brand, not the class.
+   *
+   * @example
+   * ```ts
+   * import { SseError } from 'sse-machine';
+   * errorFromAnotherCopy instanceof SseError; // true
+   * ```
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isSseError(value);
+  }
+
+  /**
+   * Plain data for snapshots and logs: URLs redacted, response headers without
+   * {@link CREDENTIAL_RESPONSE_HEADERS}.
+   */
   toJSON(): SerializedSseError {
     return {
       name: 'SseError',
@@ -124,7 +189,8 @@ export class SseError extends Error {
       ...(this.url === undefined ? {} : { url: this.url }),
       ...(this.attempt === undefined ? {} : { attempt: this.attempt }),
       ...(this.retryAfter === undefined ? {} : { retryAfter: this.retryAfter }),
-      ...(this.cause === undefined ? {} : { cause: describeCause(this.cause) }),
+      ...(this.cause === undefined ? {} : { cause: redactUrlsIn(describeCause(this.cause)) }),
+      ...(this.headers === undefined ? {} : { headers: withoutCredentials(this.headers) }),
     };
   }
 
@@ -136,6 +202,7 @@ export class SseError extends Error {
       attempt: data.attempt,
       retryAfter: data.retryAfter,
       cause: data.cause,
+      headers: data.headers,
     });
   }
 }
@@ -152,6 +219,42 @@ export function isSseError(value: unknown): value is SseError {
   return (
     typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kSseError] === true
   );
+}
+
+// Headers whose value is a URL (a redirect target may carry its own token): redacted like `url`.
+const URL_HEADERS: ReadonlySet<string> = new Set(['location', 'content-location']);
+
+function withoutCredentials(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (CREDENTIAL_RESPONSE_HEADERS.has(lower)) continue;
+    out[name] = URL_HEADERS.has(lower) ? redactUrl(value) : value;
+  }
+  return out;
+}
+
+/**
+ * A serialized error as {@link SseError.toJSON} would have written it: URLs redacted, no
+ * credential headers. For errors that were built as plain data (the machine's own timeouts and
+ * `RECONNECT_EXHAUSTED`, a persisted snapshot from an older version) before they are shown.
+ *
+ * @example
+ * ```ts
+ * const shown = redactSerializedError(snapshot.context.lastError);
+ * ```
+ */
+export function redactSerializedError(error: SerializedSseError): SerializedSseError;
+export function redactSerializedError(error: SerializedSseError | undefined): SerializedSseError | undefined;
+export function redactSerializedError(error: SerializedSseError | undefined): SerializedSseError | undefined {
+  if (error === undefined) return undefined;
+  return {
+    ...error,
+    message: redactUrlsIn(error.message),
+    ...(error.url === undefined ? {} : { url: redactUrl(error.url) }),
+    ...(error.cause === undefined ? {} : { cause: redactUrlsIn(error.cause) }),
+    ...(error.headers === undefined ? {} : { headers: withoutCredentials(error.headers) }),
+  };
 }
 
 function describeCause(cause: unknown): string {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { SerializedSseError } from './errors.js';
+import { redactSerializedError, type SerializedSseError } from './errors.js';
 
 /** The flattened state of a connection, as `client.state` reports it. */
 export type SseState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -32,7 +32,7 @@ export interface SseMetrics {
   readonly eventsPerSecond: number;
   /** The cursor that the next attempt sends as `Last-Event-ID`. */
   readonly lastEventId: string;
-  /** The last failure reported, serialized (`undefined` until one happens). */
+  /** The last failure reported, serialized (`undefined` until one happens); URLs without query, fragment or credentials. */
   readonly lastError: SerializedSseError | undefined;
   /** Time spent in each state so far, including the current one. */
   readonly timeInState: Readonly<Record<SseState, number>>;
@@ -160,7 +160,9 @@ export class MetricsRecorder {
       bytesReceived: this.bytesReceived,
       eventsPerSecond: windowEvents / this.windowSeconds(now),
       lastEventId,
-      lastError,
+      // The machine builds some errors as plain data (timeouts, RECONNECT_EXHAUSTED) from its own
+      // context.url: shown here redacted like every SseError, whoever built them.
+      lastError: redactSerializedError(lastError),
       timeInState,
     };
   }

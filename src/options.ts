@@ -6,6 +6,8 @@
  */
 import type { SseMachineInput } from '../machines/connection.machine.js';
 import { MAX_DELAY, type ReconnectStrategy } from './backoff.js';
+import { HTTP_TOKEN, headerProblem } from './header-syntax.js';
+import { parseHttpUrl } from './http-url.js';
 import {
   headersToRecord,
   type ReconnectOnEnd,
@@ -79,13 +81,32 @@ export interface SseOptions {
   dispatcher?: unknown;
   /** Use this `fetch` (and the fetch transport) instead of undici. */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Whether the undici transport asks for a compressed response: `true` sends
+   * `Accept-Encoding: gzip, deflate, br` (plus `zstd` where `node:zlib` has it), as browsers and
+   * `fetch` do; `false` sends `Accept-Encoding: identity`. Either way a compressed response is
+   * decoded event by event (flushed streams), and an encoding that cannot be decoded fails with
+   * `BAD_CONTENT_ENCODING`. An `accept-encoding` in `headers` wins over both. The fetch transport
+   * leaves this to the runtime (browsers always ask).
+   *
+   * Turn it off for a server or proxy that buffers compressed output (an Express `compression()`
+   * middleware without `res.flush()` holds events until its buffer fills).
+   *
+   * @defaultValue `true`
+   *
+   * @example
+   * ```ts
+   * createSseClient(url, { compression: false }); // Accept-Encoding: identity
+   * ```
+   */
+  compression?: boolean;
 }
 
 const STRATEGIES: readonly ReconnectStrategy[] = ['exponential', 'linear', 'fixed', 'immediate', 'none'];
 const ON_END: readonly ReconnectOnEnd[] = ['always', 'never', 'if-resumable'];
 
-/** Characters no HTTP header value may hold (each transport would refuse the request, every attempt). */
-const UNSENDABLE = /[\0\r\n]/;
+/** Characters no event id can hold: the parser ends the line there (CR, LF) or ignores the id (NUL). */
+const IMPOSSIBLE_IN_ID = /[\0\r\n]/;
 
 function fail(message: string): never {
   throw new TypeError(`sse-machine: ${message}`);
@@ -116,17 +137,8 @@ function checkDuration(name: string, value: number | undefined, allowInfinity = 
  * Relative URLs resolve against `base` (the page location in browsers).
  */
 export function validateOptions(url: string | URL, options: SseOptions = {}, base?: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url, base);
-  } catch {
-    fail(`invalid URL ${JSON.stringify(String(url))}: pass an absolute http(s) URL`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    fail(
-      `unsupported URL scheme ${JSON.stringify(parsed.protocol)}: only http: and https: carry an event stream`,
-    );
-  }
+  const parsed = parseHttpUrl(url, base);
+  if (typeof parsed === 'string') fail(parsed);
   if (parsed.username !== '' || parsed.password !== '') {
     // undici would drop them silently, fetch refuses the request, and errors would echo the password.
     fail(
@@ -175,30 +187,67 @@ export function validateOptions(url: string | URL, options: SseOptions = {}, bas
   ) {
     fail(`maxRedirects must be a whole number ≥ 0, got ${String(options.maxRedirects)}`);
   }
-  if (options.method !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(options.method)) {
-    fail(`method ${JSON.stringify(options.method)} is not a valid HTTP method token`);
+  if (
+    options.method !== undefined &&
+    (typeof options.method !== 'string' || !HTTP_TOKEN.test(options.method))
+  ) {
+    fail(
+      `method ${JSON.stringify(String(options.method))} is not a valid HTTP method token: write e.g. 'POST'`,
+    );
   }
   const method = (options.method ?? 'GET').toUpperCase();
   if (options.body !== undefined && (method === 'GET' || method === 'HEAD')) {
     fail(`a ${method} request cannot carry a body: pass method: 'POST' (or another method that has one)`);
   }
-  if (options.lastEventId !== undefined && UNSENDABLE.test(options.lastEventId)) {
-    fail(
-      `lastEventId ${JSON.stringify(options.lastEventId)} contains NUL, CR or LF: no server can send such an id, and it cannot go in a Last-Event-ID header`,
-    );
+  if (options.lastEventId !== undefined) {
+    if (typeof options.lastEventId !== 'string') {
+      fail(`lastEventId must be a string, got ${typeof options.lastEventId}: pass String(id)`);
+    }
+    if (IMPOSSIBLE_IN_ID.test(options.lastEventId)) {
+      fail('lastEventId contains NUL, CR or LF, which no event id can hold: pass the id the server sent');
+    }
+    // Other control characters are valid in an id (HTML) but not in a header: such a cursor is
+    // kept and sent as no Last-Event-ID at all (lastEventIdHeader), like one the server sent.
   }
   if (options.headers !== undefined && typeof options.headers !== 'function') {
-    for (const [name, value] of Object.entries(normalizeHeaders(options.headers))) {
-      if (UNSENDABLE.test(value)) {
-        fail(`header ${JSON.stringify(name)} has a value with NUL, CR or LF, which HTTP cannot carry`);
-      }
-    }
+    checkHeaders(options.headers);
+  }
+  if (options.compression !== undefined && typeof options.compression !== 'boolean') {
+    fail(`compression must be true or false, got ${String(options.compression)}`);
   }
   for (const name of ['shouldReconnect', 'fetch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function')
       fail(`${name} must be a function`);
   }
   return parsed;
+}
+
+/**
+ * Throws the `TypeError` that {@link headerProblem} describes for the first header no transport
+ * would send (control characters, a name that is not a token, `transfer-encoding`, `host`, ...).
+ * The stream actor applies the same check to headers a function returns, per attempt.
+ *
+ * @example
+ * ```ts
+ * checkHeaders({ 'x-api-key': key }); // fine
+ * checkHeaders({ 'transfer-encoding': 'chunked' }); // TypeError: ... the transport manages the connection; remove it
+ * ```
+ */
+export function checkHeaders(headers: SseHeaders): void {
+  if (typeof headers !== 'object' || headers === null) {
+    fail('headers must be a record, [name, value] pairs, a Headers object or a function');
+  }
+  if (Array.isArray(headers)) {
+    for (const pair of headers as readonly unknown[]) {
+      if (!Array.isArray(pair) || pair.length !== 2) {
+        fail('headers given as a list must hold [name, value] pairs, e.g. [["x-api-key", key]]');
+      }
+    }
+  }
+  for (const [name, value] of Object.entries(normalizeHeaders(headers))) {
+    const problem = headerProblem(name, value);
+    if (problem !== undefined) fail(problem);
+  }
 }
 
 function finite(value: number | undefined): number | null | undefined {

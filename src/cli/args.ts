@@ -7,7 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MAX_DELAY, type ReconnectStrategy } from '../backoff.js';
+import { toByteString } from '../byte-string.js';
 import type { SseClientOptions } from '../client.js';
+import { codePoint, HEADER_VALUE_CONTROL, HTTP_TOKEN } from '../header-syntax.js';
+import { parseHttpUrl } from '../http-url.js';
 import { printableJson } from './format.js';
 
 /** A mistake on the command line: the CLI prints the message and the usage, and exits with 2. */
@@ -112,24 +115,16 @@ function parseWhole(flag: string, text: string, min: number): number {
   return Number(text);
 }
 
-// What HTTP allows in a field value besides visible characters: space and horizontal tab. Any other
-// control character cannot be sent (CR/LF would even split the header): every attempt would fail.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-const CONTROL_IN_VALUE = /[\u0000-\u0008\u000a-\u001f\u007f]/;
-
 /** Reject `text` (the argument of `flag`, sent as a header) when no header value can carry it. */
 function checkSendable(flag: string, text: string): void {
-  const bad = CONTROL_IN_VALUE.exec(text)?.[0];
+  // What HTTP allows in a field value besides visible characters: space and horizontal tab. Any other
+  // control character cannot be sent (CR/LF would even split the header): every attempt would fail.
+  const bad = HEADER_VALUE_CONTROL.exec(text)?.[0];
   if (bad === undefined) return;
-  const code = `U+${bad.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  const code = codePoint(bad);
   throw new UsageError(
     `${flag} cannot contain control character ${code} (no header can carry it), got ${printableJson(text)}`,
   );
-}
-
-/** UTF-8 bytes, one char ≤ U+00FF each: what curl sends for a value typed in a UTF-8 terminal. */
-function toByteString(value: string): string {
-  return Buffer.from(value, 'utf8').toString('latin1');
 }
 
 /** `Name: value` → a pair; the name must be an HTTP token, the value free of control characters. */
@@ -138,7 +133,7 @@ export function parseHeader(text: string): [string, string] {
   checkSendable('-H', text);
   const colon = text.indexOf(':');
   const name = colon === -1 ? '' : text.slice(0, colon).trim();
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+  if (!HTTP_TOKEN.test(name)) {
     throw new UsageError(`-H expects 'Name: value', got ${printableJson(text)}`);
   }
   return [name, toByteString(text.slice(colon + 1).trim())];
@@ -160,15 +155,10 @@ export function combineHeaders(pairs: readonly (readonly [string, string])[]): [
 }
 
 function checkUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`invalid URL ${printableJson(text)}: pass an absolute http(s) URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`unsupported URL scheme ${printableJson(url.protocol)}: use http: or https:`);
-  }
+  const url = parseHttpUrl(text);
+  // The problem quotes the URL (redacted) with JSON escapes; C1 controls and DEL too, for a terminal.
+  if (typeof url === 'string')
+    throw new UsageError(url.replace(/[\u007f-\u009f]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`));
   return url.href;
 }
 
@@ -217,7 +207,7 @@ function parseTail(args: string[], readStdin: () => string): TailCommand {
   const lastEventId = values['last-event-id'];
   if (lastEventId !== undefined) checkSendable('--last-event-id', lastEventId);
   const method = values.method ?? (body === undefined ? undefined : 'POST');
-  if (method !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) {
+  if (method !== undefined && !HTTP_TOKEN.test(method)) {
     throw new UsageError(`-X expects an HTTP method, got ${printableJson(method)}`);
   }
   const strategy = values.reconnect;

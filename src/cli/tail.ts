@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { isSseError, type SseError } from '../errors.js';
 import { createSseClient } from '../index.js';
 import type { SseEvent } from '../parser/types.js';
-import { redactUrl } from '../redact.js';
+import { redactUrl, redactUrlsIn } from '../redact.js';
 import { type TailCommand, UsageError } from './args.js';
 import {
   escapeText,
@@ -42,10 +42,14 @@ export interface TailIo {
 /** Exit codes of the CLI, as documented in `--help`. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-/** Describe an error on one line: code, message, HTTP status (escaped: it may quote the server). */
+/**
+ * Describe an error on one line: code, message, HTTP status (escaped: it may quote the server).
+ * URLs in it show no query, fragment or credentials (the message is redacted already; a cause
+ * string from a snapshot may not be).
+ */
 export function describeError(error: SseError): string {
   const status = error.status === undefined ? '' : ` (status ${error.status})`;
-  const cause = typeof error.cause === 'string' ? ` (${error.cause})` : '';
+  const cause = typeof error.cause === 'string' ? ` (${redactUrlsIn(error.cause)})` : '';
   return escapeText(`${error.code}: ${error.message}${status}${cause}`);
 }
 

@@ -63,6 +63,21 @@ const TIMEOUTS: Record<SilenceTimer, [SseErrorCode, string]> = {
  */
 const STOPPED = new Error('sse-machine: the attempt was stopped');
 
+/** A transport's error names no attempt (it does not know it): the attempt adds its number. */
+function withAttempt(error: SseError, attempt: number): SseError {
+  if (error.attempt !== undefined) return error;
+  const copy = new SseError(error.code, error.message, {
+    status: error.status,
+    url: error.url,
+    attempt,
+    retryAfter: error.retryAfter,
+    cause: error.cause,
+    headers: error.headers,
+  });
+  if (error.stack !== undefined) copy.stack = error.stack;
+  return copy;
+}
+
 /** The pieces of an attempt the actor wiring hands in. */
 export interface AttemptScope {
   readonly transport: HttpTransport;
@@ -184,7 +199,7 @@ export function startAttempt(scope: AttemptScope): Attempt {
     } catch (cause) {
       if (stopped) return;
       const error = isSseError(cause)
-        ? cause
+        ? withAttempt(cause, attempt)
         : new SseError(
             'NETWORK',
             `request to ${label} failed: ${String((cause as Error)?.message ?? cause)}`,

@@ -5,7 +5,9 @@
  *
  * @module
  */
+import { SseError } from '../errors.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from './http.js';
+import { tlsFailureReason } from './tls-failure.js';
 
 /** Options of {@link createFetchTransport}. */
 export interface FetchTransportOptions {
@@ -33,6 +35,26 @@ async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<U
 async function* noChunks(): AsyncGenerator<Uint8Array> {}
 
 /**
+ * A failed `fetch` as an `SseError`: `TLS` for a certificate Node's fetch refused (its cause says
+ * so; browsers do not tell), `NETWORK` otherwise. The message names the URL without its query, and
+ * drops the query from whatever the `fetch` implementation wrote (some echo the URL). An abort
+ * passes through: the caller ignores it.
+ */
+function toFetchError(error: unknown, request: HttpRequest): unknown {
+  if (request.signal.aborted) return error;
+  const tls = tlsFailureReason(error);
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  // The SseError constructor redacts every URL in the message, the one `fetch` wrote included.
+  return new SseError(
+    tls === undefined ? 'NETWORK' : 'TLS',
+    tls === undefined
+      ? `request to ${request.url} failed: ${String((error as Error)?.message ?? error)}${typeof code === 'string' ? ` (${code})` : ''}`
+      : `TLS certificate of ${request.url} refused: ${tls}`,
+    { url: request.url, cause: error },
+  );
+}
+
+/**
  * Create a transport over `fetch`.
  *
  * @example
@@ -43,15 +65,20 @@ async function* noChunks(): AsyncGenerator<Uint8Array> {}
 export function createFetchTransport(options: FetchTransportOptions = {}): HttpTransport {
   return async (request: HttpRequest): Promise<HttpResponse> => {
     const fetchImpl = options.fetch ?? globalThis.fetch;
-    const response = await fetchImpl(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: (request.body ?? null) as BodyInit | null,
-      signal: request.signal,
-      cache: 'no-store',
-      credentials: options.credentials ?? 'same-origin',
-      redirect: 'follow',
-    });
+    let response: Response;
+    try {
+      response = await fetchImpl(request.url, {
+        method: request.method,
+        headers: request.headers,
+        body: (request.body ?? null) as BodyInit | null,
+        signal: request.signal,
+        cache: 'no-store',
+        credentials: options.credentials ?? 'same-origin',
+        redirect: 'follow',
+      });
+    } catch (error) {
+      throw toFetchError(error, request);
+    }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { clampDelay } from '../backoff.js';
 import { SseError } from '../errors.js';
 
 /** The verdict on a response head. */
@@ -37,24 +38,38 @@ const HTTP_DATE = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? .* \d\d:\d\d:\d\d\b/
 
 /**
  * `Retry-After` in milliseconds from now: delay-seconds or an HTTP date; `undefined` when absent or
- * unreadable (a malformed header must not stall reconnection). Waits beyond what a timer can hold
- * are capped later, by the reconnect policy.
+ * unreadable (a malformed header must not stall reconnection). A wait longer than a timer can hold
+ * (`Retry-After` of 400 digits is `Infinity` seconds) is {@link MAX_DELAY}, never `Infinity` or `NaN`.
+ *
+ * @example
+ * ```ts
+ * parseRetryAfter('120'); // 120000
+ * parseRetryAfter('9'.repeat(400)); // MAX_DELAY
+ * parseRetryAfter('Mon, 99 Foo 2026 99:99:99 GMT'); // undefined: not a date, the policy decides
+ * ```
  */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (/^\d+$/.test(trimmed)) return clampDelay(Number(trimmed) * 1000);
   if (!HTTP_DATE.test(trimmed)) return undefined;
   // asctime carries no zone; HTTP dates are always GMT, while `Date.parse` would assume local time.
   const date = Date.parse(trimmed.endsWith('GMT') ? trimmed : `${trimmed} GMT`);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  return clampDelay(Math.max(0, date - now));
 }
 
 /**
  * Judge a response: 200 with `text/event-stream` is accepted; 204 stops (`NO_CONTENT`); 408, 429 and
  * 5xx reconnect (`HTTP_STATUS`, honouring `Retry-After`); a wrong content type stops
- * (`BAD_CONTENT_TYPE`); every other status stops (`HTTP_STATUS`).
+ * (`BAD_CONTENT_TYPE`); every other status stops (`HTTP_STATUS`). Every error carries the
+ * response's `headers` (lower-case names) and a redacted `url`.
+ *
+ * @example
+ * ```ts
+ * const verdict = judgeResponse(401, { 'www-authenticate': 'Bearer' }, url, 1);
+ * if (!verdict.accepted) verdict.error.headers?.['www-authenticate']; // 'Bearer'
+ * ```
  */
 export function judgeResponse(
   status: number,
@@ -72,7 +87,7 @@ export function judgeResponse(
       error: new SseError(
         'BAD_CONTENT_TYPE',
         `expected content-type text/event-stream, got ${contentType === undefined ? 'none' : JSON.stringify(essence === '' ? contentType : essence)}`,
-        { status, url, attempt },
+        { status, url, attempt, headers },
       ),
     };
   }
@@ -84,6 +99,7 @@ export function judgeResponse(
         status,
         url,
         attempt,
+        headers,
       }),
     };
   }
@@ -95,7 +111,7 @@ export function judgeResponse(
     error: new SseError(
       'HTTP_STATUS',
       `the server answered ${status}${retryable ? '; will reconnect' : ': not an event stream'}`,
-      { status, url, attempt, ...(retryAfter === undefined ? {} : { retryAfter }) },
+      { status, url, attempt, headers, ...(retryAfter === undefined ? {} : { retryAfter }) },
     ),
   };
 }

@@ -11,7 +11,11 @@
  */
 import { Agent, type Dispatcher, request } from 'undici';
 import { SseError } from '../errors.js';
+import { redactUrl } from '../redact.js';
+import { ACCEPT_ENCODING, contentEncodingProblem, decodeBody } from './content-encoding.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from './http.js';
+import { mimeEssence } from './response-policy.js';
+import { tlsFailureReason } from './tls-failure.js';
 
 /** Options of {@link createUndiciTransport}. */
 export interface UndiciTransportOptions {
@@ -29,6 +33,14 @@ export interface UndiciTransportOptions {
    * @defaultValue {@link DEFAULT_MAX_REDIRECTS}
    */
   maxRedirects?: number;
+  /**
+   * Ask for a compressed response: `true` sends `Accept-Encoding: zstd?, br, gzip, deflate` (what
+   * this Node can decode), `false` sends `Accept-Encoding: identity`. A request that carries its own
+   * `accept-encoding` keeps it. Compressed responses are decoded either way.
+   *
+   * @defaultValue `true`
+   */
+  compression?: boolean;
 }
 
 /**
@@ -103,14 +115,18 @@ function getSharedAgent(): Agent {
  * ```
  */
 export function createUndiciTransport(options: UndiciTransportOptions = {}): HttpTransport {
-  const { dispatcher, maxRedirects = DEFAULT_MAX_REDIRECTS } = options;
+  const { dispatcher, maxRedirects = DEFAULT_MAX_REDIRECTS, compression = true } = options;
   if (!Number.isInteger(maxRedirects) || maxRedirects < 0) {
     throw new TypeError(`maxRedirects must be a non-negative integer, got ${String(maxRedirects)}`);
   }
   if (dispatcher !== undefined && !isDispatcher(dispatcher)) {
     throw new TypeError('dispatcher must be an undici Dispatcher (an object with a dispatch() method)');
   }
-  return (httpRequest) => send(httpRequest, dispatcher ?? getSharedAgent(), maxRedirects);
+  if (typeof compression !== 'boolean') {
+    throw new TypeError(`compression must be true or false, got ${String(compression)}`);
+  }
+  const acceptEncoding = compression ? ACCEPT_ENCODING : 'identity';
+  return (httpRequest) => send(httpRequest, dispatcher ?? getSharedAgent(), maxRedirects, acceptEncoding);
 }
 
 function isDispatcher(value: unknown): value is Dispatcher {
@@ -125,11 +141,16 @@ async function send(
   initial: HttpRequest,
   dispatcher: Dispatcher,
   maxRedirects: number,
+  acceptEncoding: string,
 ): Promise<HttpResponse> {
   const { signal } = initial;
   let url = initial.url;
   let method = initial.method;
   let headers: Record<string, string> = { ...initial.headers };
+  // Like fetch, the transport says what it can decode, unless the request already says.
+  if (!Object.keys(headers).some((name) => name.toLowerCase() === 'accept-encoding')) {
+    headers['accept-encoding'] = acceptEncoding;
+  }
   let body = initial.body;
   // Keyed by method too: POST /form → 303 → GET /form (post/redirect/get) is not a loop.
   const seen = new Set<string>([`${method} ${url}`]);
@@ -155,11 +176,40 @@ async function send(
 
     const status = response.statusCode;
     if (!REDIRECT_STATUSES.has(status)) {
+      const responseHeaders = normalizeHeaders(response.headers);
+      const encoding = responseHeaders['content-encoding'];
+      if (encoding !== undefined) {
+        const problem = contentEncodingProblem(encoding);
+        // Only a response the stream core would read: for a 503 or a wrong content type, the body
+        // is discarded anyway and the status (or type) is the error to report.
+        if (
+          problem !== undefined &&
+          status === 200 &&
+          mimeEssence(responseHeaders['content-type']) === 'text/event-stream'
+        ) {
+          response.body.destroy();
+          throw new SseError(
+            'BAD_CONTENT_ENCODING',
+            `the response from ${redactUrl(url)} is compressed: ${problem}`,
+            {
+              url,
+              status,
+              headers: responseHeaders,
+            },
+          );
+        }
+      }
       return {
         status,
         url,
-        headers: normalizeHeaders(response.headers),
-        body: readBody(response.body, url, signal),
+        headers: responseHeaders,
+        body: readBody(
+          encoding === undefined || contentEncodingProblem(encoding) !== undefined
+            ? response.body
+            : decodeBody(response.body, encoding),
+          url,
+          signal,
+        ),
       };
     }
 
@@ -170,34 +220,38 @@ async function send(
       throw toTransportError(error, url, signal);
     }
 
-    const location = headerValue(response.headers.location);
+    const redirectHeaders = normalizeHeaders(response.headers);
+    const location = redirectHeaders.location;
     if (location === undefined || location.trim() === '') {
-      throw new SseError('REDIRECT', `redirect ${status} from ${url} has no Location header`, {
+      throw new SseError('REDIRECT', `redirect ${status} from ${redactUrl(url)} has no Location header`, {
         url,
         status,
+        headers: redirectHeaders,
       });
     }
     let next: URL;
     try {
       next = new URL(location, url);
     } catch (cause) {
-      throw new SseError('REDIRECT', `redirect ${status} from ${url} has an invalid Location: ${location}`, {
-        url,
-        status,
-        cause,
-      });
+      throw new SseError(
+        'REDIRECT',
+        `redirect ${status} from ${redactUrl(url)} has an invalid Location: ${redactUrl(location)}`,
+        { url, status, cause, headers: redirectHeaders },
+      );
     }
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      throw new SseError('REDIRECT', `redirect ${status} from ${url} to a non-HTTP URL: ${next.href}`, {
-        url,
-        status,
-      });
+      throw new SseError(
+        'REDIRECT',
+        `redirect ${status} from ${redactUrl(url)} to a non-HTTP URL: ${redactUrl(next.href)}`,
+        { url, status, headers: redirectHeaders },
+      );
     }
     if (hops >= maxRedirects) {
-      throw new SseError('REDIRECT', `too many redirects from ${initial.url} (limit ${maxRedirects})`, {
-        url,
-        status,
-      });
+      throw new SseError(
+        'REDIRECT',
+        `too many redirects from ${redactUrl(initial.url)} (limit ${maxRedirects})`,
+        { url, status, headers: redirectHeaders },
+      );
     }
 
     // fetch standard, "HTTP-redirect fetch" step 12: 303 (except HEAD), and 301/302 after POST,
@@ -216,18 +270,31 @@ async function send(
 
     const key = `${method} ${next.href}`;
     if (seen.has(key)) {
-      throw new SseError('REDIRECT', `redirect loop: ${url} redirects back to ${next.href}`, { url, status });
+      throw new SseError(
+        'REDIRECT',
+        `redirect loop: ${redactUrl(url)} redirects back to ${redactUrl(next.href)}`,
+        { url, status, headers: redirectHeaders },
+      );
     }
     seen.add(key);
     url = next.href;
   }
 }
 
-// Abort errors pass through untouched: the caller aborted and will ignore them. Anything else is
-// a network failure, named so that the user can tell which hop failed.
+// Abort errors pass through untouched: the caller aborted and will ignore them. A certificate the
+// client refuses is `TLS` (final unless `shouldReconnect` says otherwise: the stream core retries
+// only NETWORK by default). Anything else is a network failure, named so that the user can tell
+// which hop failed. URLs in messages never show their query (it may hold a token).
 function toTransportError(error: unknown, url: string, signal: AbortSignal): unknown {
   if (signal.aborted) return error;
-  return new SseError('NETWORK', `request to ${url} failed: ${describe(error)}`, { url, cause: error });
+  const tls = tlsFailureReason(error);
+  if (tls !== undefined) {
+    return new SseError('TLS', `TLS certificate of ${redactUrl(url)} refused: ${tls}`, { url, cause: error });
+  }
+  return new SseError('NETWORK', `request to ${redactUrl(url)} failed: ${describe(error)}`, {
+    url,
+    cause: error,
+  });
 }
 
 function describe(error: unknown): string {

@@ -315,3 +315,100 @@ describe('computeReconnectDelay', () => {
     }
   });
 });
+
+// Issue 13, point 1: no value a server sends (or a transport passes on) makes a wait NaN, negative,
+// Infinity or shorter than the policy allows.
+describe('hostile hints never make a wait NaN, negative, Infinity or shorter than the policy', () => {
+  const policy = (over: Partial<ReconnectPolicy> = {}): ReconnectPolicy => ({
+    ...DEFAULT_RECONNECT_POLICY,
+    ...over,
+  });
+  const fourHundredDigits = Number('9'.repeat(400));
+  const hostile = [fourHundredDigits, Number.POSITIVE_INFINITY, Number.NaN, -1, -Infinity, 1e308, 0.5];
+  const strategies = ['exponential', 'linear', 'fixed', 'immediate'] as const;
+
+  it('a retry: of 400 digits (Infinity once parsed) is the longest timer, jittered or not', () => {
+    expect(fourHundredDigits).toBe(Number.POSITIVE_INFINITY);
+    for (const r of [0, 0.5, 0.999_999]) {
+      for (const retry of [1, 2, 10]) {
+        expect(computeReconnectDelay(policy(), retry, { serverRetry: fourHundredDigits }, () => r)).toBe(
+          MAX_DELAY,
+        );
+      }
+    }
+  });
+
+  it('a negative or NaN retry: / Retry-After is ignored: the policy wait applies', () => {
+    for (const bad of [-1, -Infinity, Number.NaN]) {
+      expect(computeReconnectDelay(policy({ jitter: 0 }), 1, { serverRetry: bad })).toBe(1000);
+      expect(computeReconnectDelay(policy({ jitter: 0 }), 3, { retryAfter: bad })).toBe(4000);
+    }
+  });
+
+  it('every strategy, retry number, hint and random draw gives a whole number in [0, MAX_DELAY]', () => {
+    const draws = [0, 0.3, 0.999_999, Number.NaN, -1, 2];
+    for (const strategy of strategies) {
+      for (const retry of [Number.NaN, -3, 0, 1, 2, 50, Number.POSITIVE_INFINITY]) {
+        for (const serverRetry of [undefined, ...hostile]) {
+          for (const retryAfter of [undefined, ...hostile]) {
+            for (const draw of draws) {
+              const wait = computeReconnectDelay(
+                policy({ strategy }),
+                retry,
+                { serverRetry, retryAfter },
+                () => draw,
+              );
+              expect(
+                Number.isInteger(wait),
+                `${strategy} ${retry} ${serverRetry} ${retryAfter} ${draw}`,
+              ).toBe(true);
+              expect(wait).toBeGreaterThanOrEqual(0);
+              expect(wait).toBeLessThanOrEqual(MAX_DELAY);
+              // Never below what the policy itself allows: jitter's floor d·(1 − j), or the server's retry:.
+              if (strategy === 'exponential' && serverRetry === undefined && retry === 1) {
+                expect(wait).toBeGreaterThanOrEqual(800);
+              }
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it('a policy given NaN or negative numbers (a machine created without validation) falls back to the defaults', () => {
+    const broken = policy({ initialDelay: Number.NaN, maxDelay: -1, jitter: Number.NaN });
+    expect(computeReconnectDelay(broken, 1, {}, () => 0)).toBe(1000);
+    expect(computeReconnectDelay(broken, 10, {}, () => 0)).toBe(30_000);
+  });
+
+  it('on the machine: retry: Infinity then a failure plans MAX_DELAY and makes no attempt in the next hour', () => {
+    const h = createHarness();
+    h.actor.send({ type: 'CONNECT' });
+    h.open();
+    h.progress({ retry: fourHundredDigits });
+    h.fail('NETWORK', true);
+    expect(stateOf(h.actor)).toBe('reconnecting');
+    expect(h.actor.getSnapshot().context.nextDelay).toBe(MAX_DELAY);
+    h.advance(3_600_000);
+    expect(stateOf(h.actor)).toBe('reconnecting');
+    expect(h.starts).toHaveLength(1);
+    h.advance(MAX_DELAY);
+    expect(h.starts).toHaveLength(2);
+  });
+
+  it('on the machine: maxAttempts 3 with a NaN retry: makes exactly 3 reconnects, each the policy wait', () => {
+    const h = createHarness({ reconnect: { maxAttempts: 3, jitter: 0 } });
+    h.actor.send({ type: 'CONNECT' });
+    h.open();
+    h.progress({ retry: Number.NaN });
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      h.fail('NETWORK', true);
+      waits.push(waitOut(h));
+    }
+    h.fail('NETWORK', true);
+    expect(waits).toEqual([1000, 2000, 4000]);
+    expect(stateOf(h.actor)).toBe('failed');
+    expect(h.starts).toHaveLength(4);
+  });
+});

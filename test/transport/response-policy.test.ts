@@ -3,6 +3,7 @@
  * against a real server in test/integration/status-policy.test.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { MAX_DELAY } from '../../src/backoff.js';
 import { judgeResponse, mimeEssence, parseRetryAfter } from '../../src/transport/response-policy.js';
 
 describe('mimeEssence', () => {
@@ -54,4 +55,39 @@ describe('parseRetryAfter', () => {
       expect(parseRetryAfter(value, now)).toBeUndefined();
     },
   );
+});
+
+describe('hostile Retry-After (issue 13, point 1)', () => {
+  it('400 digits is the longest timer, never Infinity', () => {
+    expect(parseRetryAfter('9'.repeat(400))).toBe(MAX_DELAY);
+    expect(parseRetryAfter(String(2 ** 40))).toBe(MAX_DELAY);
+  });
+
+  it('garbage, empty, negative and impossible dates are undefined: the policy decides', () => {
+    for (const value of [
+      '',
+      '   ',
+      '-5',
+      '1e9',
+      'Infinity',
+      'NaN',
+      '0x10',
+      'Mon, 99 Foo 2026 99:99:99 GMT',
+      'Mon, 01 Jan 999999 00:00:00 GMT',
+      'soon 2099',
+    ]) {
+      expect(parseRetryAfter(value), value).toBeUndefined();
+    }
+  });
+
+  it('a date in the past is 0; a date far in the future is capped', () => {
+    expect(parseRetryAfter('Sun, 06 Nov 1994 08:49:37 GMT')).toBe(0);
+    expect(parseRetryAfter('Fri, 31 Dec 9999 23:59:59 GMT')).toBe(MAX_DELAY);
+  });
+
+  it('a 503 with a 400-digit Retry-After carries a finite retryAfter', () => {
+    const verdict = judgeResponse(503, { 'retry-after': '9'.repeat(400) }, 'http://x.test/', 1);
+    expect(verdict.accepted).toBe(false);
+    if (!verdict.accepted) expect(verdict.error.retryAfter).toBe(MAX_DELAY);
+  });
 });

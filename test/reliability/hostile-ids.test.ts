@@ -1,0 +1,92 @@
+/**
+ * Issue 13, points 2 and 5, end to end against real servers: the stream actor builds
+ * `Last-Event-ID` once per attempt with `lastEventIdHeader()` (src/transport/last-event-id-header.ts).
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSseClient, type SseClient } from '../../src/index.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function listen(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+  maxHeaderSize?: number,
+): Promise<string> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer(maxHeaderSize === undefined ? {} : { maxHeaderSize }, handler);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(async () => {
+    for (const socket of sockets) socket.destroy();
+    server.close();
+    await once(server, 'close');
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return `http://127.0.0.1:${address.port}/`;
+}
+
+function track(client: SseClient): SseClient {
+  cleanups.push(() => client.close());
+  return client;
+}
+
+describe('ids a header cannot carry', () => {
+  it('a server id "a\\x01b" (valid HTML) does not stop the stream: the next attempt goes without Last-Event-ID', async () => {
+    const seen: (string | undefined)[] = [];
+    const url = await listen((request, response) => {
+      seen.push(request.headers['last-event-id'] as string | undefined);
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      // First connection: the awkward id; later ones: a normal id, then the end.
+      response.end(seen.length === 1 ? 'id: a\u0001b\ndata: one\n\n' : `id: ${seen.length}\ndata: more\n\n`);
+    });
+    const client = track(createSseClient(url, { reconnect: { initialDelay: 10, jitter: 0 } }));
+    const data: string[] = [];
+    await new Promise<void>((resolve) => {
+      // Before the fix every later attempt fails before sending: give up after 3 s, not 30.
+      setTimeout(resolve, 3000);
+      client.on('message', (event) => {
+        data.push(event.data);
+        if (data.length === 3) resolve();
+      });
+    });
+    expect(data).toEqual(['one', 'more', 'more']);
+    expect(seen.slice(0, 3)).toEqual([undefined, undefined, '2']);
+  });
+});
+
+describe('a 16 MiB non-ASCII cursor', () => {
+  it('costs one linear header build per attempt: the event loop never stalls 500 ms (before: 1.6–6.8 s)', async () => {
+    let received = 0;
+    const url = await listen(
+      (request, response) => {
+        received = request.headers['last-event-id']?.length ?? 0;
+        response.writeHead(204);
+        response.end();
+      },
+      64 * 1024 * 1024,
+    );
+    let worst = 0;
+    let last = performance.now();
+    const lag = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 10);
+    cleanups.push(() => clearInterval(lag));
+    const client = track(createSseClient(url, { lastEventId: 'é'.repeat(8 * 1024 * 1024) }));
+    await new Promise<void>((resolve) => client.on('state', (state) => state === 'failed' && resolve()));
+    if (process.env.SSE_MEASURE) console.log(`worst event-loop stall: ${worst.toFixed(0)} ms`);
+    expect(received).toBe(16 * 1024 * 1024);
+    expect(worst).toBeLessThan(500);
+  });
+});
