@@ -16,7 +16,7 @@ import { EventQueue } from './client/event-queue.js';
 import { describeChange, flattenState, liveError, type SseStateDetails } from './client/lifecycle.js';
 import { ListenerRegistry } from './client/listeners.js';
 import type { SseClock } from './clock.js';
-import type { SseError } from './errors.js';
+import { isSseError, type SseError } from './errors.js';
 import { MetricsRecorder, type SseMetrics, type SseState } from './metrics.js';
 import { type SseOptions, toMachineInput, validateOptions } from './options.js';
 import type { SseEvent } from './parser/types.js';
@@ -285,8 +285,15 @@ export function createClient(
       const stale = (): boolean => context !== next;
       if (changed)
         listeners.emit('state', nextState, describeChange(nextState, previousState, next, failure));
-      // A failure that exhausts the budget is reported once: RECONNECT_EXHAUSTED, with it as `cause`.
-      if (failure !== undefined && !stale()) listeners.emit('error', failure);
+      if (failure !== undefined && !stale()) {
+        // A failure that exhausts the budget is two facts: the attempt's own failure, then the
+        // decision to stop (RECONNECT_EXHAUSTED, carrying it as `cause`). Report both, in order.
+        const cause = failure.cause;
+        if (failure.code === 'RECONNECT_EXHAUSTED' && isSseError(cause) && cause !== previous.lastError) {
+          listeners.emit('error', cause);
+        }
+        if (!stale()) listeners.emit('error', failure);
+      }
       if (changed && nextState === 'connected' && next.response !== undefined && !stale()) {
         const { status, url: finalUrl, headers } = next.response;
         listeners.emit('open', {

@@ -49,7 +49,8 @@ describe('connectTimeout', () => {
     await h.server.nextRequest('/events');
     clock.increment(100);
     await waitForState(client, 'failed');
-    expect(codes).toEqual(['CONNECT_TIMEOUT', 'RECONNECT_EXHAUSTED']);
+    // Each attempt's timeout, then the decision to stop (which carries the last one as its cause).
+    expect(codes).toEqual(['CONNECT_TIMEOUT', 'CONNECT_TIMEOUT', 'RECONNECT_EXHAUSTED']);
     expect(h.server.received).toHaveLength(2);
   });
 });

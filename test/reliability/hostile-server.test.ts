@@ -139,7 +139,10 @@ describe('hostile servers', () => {
       clock.increment(50);
       await Promise.resolve();
     }
-    expect((await error).code).toBe('RECONNECT_EXHAUSTED');
+    // The attempt's failure is reported first, then the decision to stop, which carries it.
+    expect((await error).code).toBe('IDLE_EVENT_TIMEOUT');
+    await stateReached(client, 'failed');
+    expect(client.actor.getSnapshot().context.lastError?.code).toBe('RECONNECT_EXHAUSTED');
     expect((client.actor.getSnapshot().context.lastError?.cause as SseError | undefined)?.code).toBe(
       'IDLE_EVENT_TIMEOUT',
     );
