@@ -212,6 +212,8 @@ export function createEventStreamParser(
   const dataLinesJoined = createJoiner('\n');
   let dataLines = 0;
   let dataLength = 0;
+  /** Characters of this block's data lines sliced from the current chunk (see `settle`). */
+  let dataFromChunk = 0;
   let lastEventIdBuffer = options.lastEventId ?? '';
   let committedLastEventId = lastEventIdBuffer;
 
@@ -232,6 +234,7 @@ export function createEventStreamParser(
     dataLinesJoined.clear();
     dataLines = 0;
     dataLength = 0;
+    dataFromChunk = 0;
   }
 
   function endBlock(): void {
@@ -261,6 +264,7 @@ export function createEventStreamParser(
       fail(`event exceeds maxEventSize (${maxEventSize})`);
       return;
     }
+    dataFromChunk += value.length;
     if (dataLines === 0) dataFirst = value;
     else {
       if (dataLines === 1) dataLinesJoined.push(dataFirst);
@@ -436,10 +440,12 @@ export function createEventStreamParser(
       partialLength = 0;
       processLine(line, 0, line.length);
       if (failed) return;
+      // That line may be a slice of an earlier chunk: it never counts as this chunk's own data.
+      dataFromChunk = 0;
       if (lineEnd === cr) {
         if (lineEnd + 1 === length) {
           skipLeadingLF = true;
-          settle();
+          settle(text);
           return;
         }
         position = text.charCodeAt(lineEnd + 1) === LF ? lineEnd + 2 : lineEnd + 1;
@@ -451,17 +457,21 @@ export function createEventStreamParser(
     position = firstCR === -1 ? parseLFLines(text, position) : parseMixedLines(text, position, firstCR);
     if (failed) return;
     if (position < length) keepPartial(text, position);
-    settle();
+    settle(text);
   }
 
   /**
-   * The chunk is done: data lines of an unfinished block must not keep it alive (a 13-char data line
-   * per 64 KB chunk of comments would otherwise pin 64 KB per line), so they are copied out now.
-   * Only blocks that span chunks pay this.
+   * The chunk `text` is done: data lines of an unfinished block must not keep it alive when they are
+   * a small part of it (a 13-char data line per 64 KB chunk of comments would pin 64 KB per line), so
+   * they are copied out now. When they are most of the chunk (≥ 3/4, as in a large multi-line event)
+   * the chunk is the data itself: pinning it costs at most 4/3 of the data, and the copy is skipped.
    */
-  function settle(): void {
-    if (dataLines === 1) dataFirst = detach(dataFirst);
-    else if (dataLines > 1) dataLinesJoined.settle();
+  function settle(text: string): void {
+    if (dataLines > 0 && dataFromChunk * 4 < text.length * 3) {
+      if (dataLines === 1) dataFirst = detach(dataFirst);
+      else dataLinesJoined.settle();
+    }
+    dataFromChunk = 0;
   }
 
   function keepPartial(text: string, position: number): void {
