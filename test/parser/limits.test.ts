@@ -283,6 +283,25 @@ describe('the memory bound holds for hostile shapes', () => {
     expectWithin(peak, limit, 'a line in string segments');
   });
 
+  it('comments and blank lines around an open block hold nothing (a guard: main held here too)', () => {
+    const limit = 1000;
+    const { parser, events, errors } = limited(limit);
+    parser.feed('event: t\nid: 1234567890abcdef\ndata: 0123456789abcdef\n');
+    const chunk = utf8(': a comment line\n:\n'.repeat(3000)); // ~60 KB of comments, no blank line
+    const blank = utf8(`${'\n'.repeat(60_000)}`);
+    const before = retainedHeap();
+    for (let i = 0; i < 200; i++) parser.feed(chunk);
+    const held = retainedHeap() - before;
+    for (let i = 0; i < 200; i++) parser.feed(blank);
+    expect(errors).toEqual([]);
+    expect(events).toHaveLength(1);
+    expectWithin(
+      Math.max(held, retainedHeap() - before),
+      limit,
+      '12 MB of comments, then 12 MB of blank lines',
+    );
+  });
+
   it('data lines sliced from chunks full of comments do not keep those chunks alive', () => {
     // Each ~60 KB chunk: one 13-char data line and 6000 comment lines of 10 chars (each fits the limit).
     const limit = 1000;
