@@ -42,11 +42,12 @@ export function smallEvents(count = 1_000_000) {
 }
 
 /**
- * One ~1 KB JSON payload. A few non-ASCII characters, as real feeds carry names and currency signs, so
- * the UTF-8 decoding path is exercised and not only the ASCII fast path.
+ * One ~1 KB JSON payload. With `ascii: false`, a few non-ASCII characters, as real feeds carry names
+ * and currency signs, so the UTF-8 decoding path is exercised and not only the ASCII fast path.
  * @param {number} i
+ * @param {boolean} [ascii]
  */
-function jsonPayload(i) {
+function jsonPayload(i, ascii = false) {
   const items = [];
   for (let k = 0; k < 8; k++) {
     items.push({
@@ -58,8 +59,10 @@ function jsonPayload(i) {
   return JSON.stringify({
     id: i,
     type: 'order.updated',
-    customer: { name: 'Zoë Ångström', city: 'Kraków', tier: i % 3 === 0 ? 'gold' : 'silver' },
-    currency: '€',
+    customer: ascii
+      ? { name: 'Zoe Angstrom', city: 'Krakow', tier: i % 3 === 0 ? 'gold' : 'silver' }
+      : { name: 'Zoë Ångström', city: 'Kraków', tier: i % 3 === 0 ? 'gold' : 'silver' },
+    currency: ascii ? 'EUR' : '€',
     items,
     note: 'lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt',
     ts: 1_700_000_000_000 + i,
@@ -67,17 +70,19 @@ function jsonPayload(i) {
 }
 
 /**
- * 100k ~1 KB JSON events with `event:` and `id:` fields.
+ * 100k ~1 KB JSON events with `event:` and `id:` fields: non-ASCII (`json`, a few accented names and
+ * `€` per event, so every chunk takes the UTF-8 path) or pure ASCII (`json-ascii`).
  * @param {number} [count]
  * @param {'\n' | '\r\n'} [eol]
+ * @param {boolean} [ascii]
  * @returns {Corpus}
  */
-export function jsonEvents(count = 100_000, eol = '\n') {
+export function jsonEvents(count = 100_000, eol = '\n', ascii = false) {
   const crlf = eol === '\r\n';
   return {
-    name: crlf ? 'json-crlf' : 'json',
-    description: `${count.toLocaleString('en-US')} × ~1 KB JSON with \`event:\` and \`id:\`${crlf ? ', CRLF line ends' : ''}`,
-    bytes: encode(count, (i) => `event: order${eol}id: ${i}${eol}data: ${jsonPayload(i)}${eol}${eol}`),
+    name: `json${ascii ? '-ascii' : ''}${crlf ? '-crlf' : ''}`,
+    description: `${count.toLocaleString('en-US')} × ~1 KB ${ascii ? 'ASCII ' : ''}JSON with \`event:\` and \`id:\`${crlf ? ', CRLF line ends' : ''}`,
+    bytes: encode(count, (i) => `event: order${eol}id: ${i}${eol}data: ${jsonPayload(i, ascii)}${eol}${eol}`),
     events: count,
   };
 }

@@ -25,8 +25,9 @@
 import { fc, test } from '@fast-check/vitest';
 import { createParser } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
+import type { EventStreamDecoder } from '../../src/parser/types.js';
 import { stream } from './arbitraries.js';
-import { cutAt, oneByteChunks, parseChunks, utf8 } from './helpers.js';
+import { cutAt, decoders, oneByteChunks, parseChunks, utf8 } from './helpers.js';
 import { vectors } from './vectors.js';
 
 type Comparable =
@@ -68,8 +69,12 @@ function theirs(chunks: readonly Uint8Array[]): Comparable[] {
 }
 
 /** Our view of the same chunks, with IDs kept only where eventsource-parser reports one. */
-function ours(chunks: readonly Uint8Array[], reference: readonly Comparable[]): Comparable[] {
-  const { log } = parseChunks([...chunks, FINAL_LF]);
+function ours(
+  chunks: readonly Uint8Array[],
+  reference: readonly Comparable[],
+  createDecoder: () => EventStreamDecoder,
+): Comparable[] {
+  const { log } = parseChunks([...chunks, FINAL_LF], { createDecoder });
   const comparable: Comparable[] = [];
   for (const entry of log) {
     if (entry.kind === 'event') {
@@ -92,7 +97,9 @@ function ours(chunks: readonly Uint8Array[], reference: readonly Comparable[]): 
 
 function expectAgreement(chunks: readonly Uint8Array[], label: string): void {
   const reference = theirs(chunks);
-  expect(ours(chunks, reference), label).toEqual(reference);
+  for (const { name, createDecoder } of decoders) {
+    expect(ours(chunks, reference, createDecoder), `${label}, ${name}`).toEqual(reference);
+  }
 }
 
 describe('agrees with eventsource-parser 3 on every spec vector', () => {

@@ -2,8 +2,30 @@
  * Shared helpers of the parser suites: every callback of a parser recorded into one ordered log, so a
  * test can compare whole runs (one chunk against many) and not only the events.
  */
-import { createEventStreamParser } from '../../src/parser/index.js';
-import type { EventStreamParser, EventStreamParserOptions } from '../../src/parser/types.js';
+import { createEventStreamParser, createTextDecoderDecoder } from '../../src/parser/index.js';
+import { createNodeDecoder } from '../../src/parser/node.js';
+import type {
+  EventStreamDecoder,
+  EventStreamParser,
+  EventStreamParserOptions,
+} from '../../src/parser/types.js';
+
+/**
+ * Every decoder the parser ships with: each suite runs once per decoder, since both must give the
+ * same text for the same bytes (split sequences, BOMs, invalid bytes included).
+ */
+export const decoders: readonly {
+  readonly name: string;
+  readonly createDecoder: () => EventStreamDecoder;
+}[] = [
+  { name: 'TextDecoder', createDecoder: createTextDecoderDecoder },
+  { name: 'Node Buffer', createDecoder: createNodeDecoder },
+];
+
+/** What a default `TextDecoder` makes of the bytes (one leading BOM stripped): the string form of a stream. */
+export function decodedText(input: Uint8Array): string {
+  return new TextDecoder().decode(input);
+}
 
 /** One callback the parser made, in the order it made it. */
 export type Entry =

@@ -186,3 +186,201 @@ describe('the boundary', () => {
     expect(log).toEqual([{ kind: 'error', code: 'EVENT_TOO_LARGE' }]);
   });
 });
+
+/**
+ * Issue 13 (hostile servers): whatever a server sends, one parser holds at most ~3× maxEventSize
+ * plus a constant, no chunk blocks for long, and values handed out hold only their own characters.
+ * Heap is measured as retained bytes (two full collections) at checkpoints while the stream runs.
+ */
+describe('the memory bound holds for hostile shapes', () => {
+  const CONSTANT = 2 * MiB; // the parser's fixed costs plus measurement noise of a vitest worker
+
+  function expectWithin(measured: number, maxEventSize: number, shape: string): void {
+    const allowed = 3 * maxEventSize + CONSTANT;
+    if (process.env.SSE_REPORT_HEAP) process.stdout.write(`heap: ${shape}: ${measured} B of ${allowed}\n`);
+    expect(
+      measured,
+      `${shape}: retained ${measured.toLocaleString('en-US')} B, allowed ${allowed.toLocaleString('en-US')} B (3 × ${maxEventSize} + ${CONSTANT})`,
+    ).toBeLessThanOrEqual(allowed);
+  }
+
+  // The stall bound is ~50 ms; measured 16.5 ms alone, up to 77 ms with the other parser suites and
+  // agents sharing 2 cores, so the assertion leaves room for a loaded machine (main: 200-400 ms).
+  const STALL_MS = 150;
+
+  it('16M empty data: lines (80 MiB of wire) at the default limit: bounded heap, no long stall', () => {
+    const lines = 16_000_000;
+    const perChunk = 10_922; // 'data:\n' × 10,922 ≈ 64 KiB
+    const chunk = utf8('data:\n'.repeat(perChunk));
+    let dataLength = -1;
+    const errors: SseError[] = [];
+    const parser = createEventStreamParser({
+      onEvent: (event) => {
+        dataLength = event.data.length;
+      },
+      onError: (error) => errors.push(error),
+    });
+    const before = retainedHeap();
+    let peak = 0;
+    let slowest = 0;
+    let fed = 0;
+    for (let i = 0; fed < lines; i++) {
+      const piece = fed + perChunk <= lines ? chunk : chunk.subarray(0, (lines - fed) * 6);
+      const start = performance.now();
+      parser.feed(piece);
+      slowest = Math.max(slowest, performance.now() - start);
+      fed += piece.length / 6;
+      if (i % 256 === 255) peak = Math.max(peak, retainedHeap() - before);
+    }
+    peak = Math.max(peak, retainedHeap() - before);
+    const start = performance.now();
+    parser.feed(utf8('\n'));
+    slowest = Math.max(slowest, performance.now() - start);
+
+    expect(errors).toEqual([]);
+    expect(dataLength).toBe(lines - 1);
+    expectWithin(peak, DEFAULT_MAX_EVENT_SIZE, '16M empty data lines');
+    if (process.env.SSE_REPORT_HEAP) process.stdout.write(`slowest feed: ${slowest.toFixed(1)} ms\n`);
+    expect(slowest, `slowest feed() took ${slowest.toFixed(1)} ms, allowed ${STALL_MS} ms`).toBeLessThan(
+      STALL_MS,
+    );
+  });
+
+  it('an unfinished line in 1–5 byte segments: bytes are not kept as one string per segment', () => {
+    const limit = MiB;
+    const line = utf8(`data: ${'x'.repeat(limit - 16)}`);
+    const { parser, events, errors } = limited(limit);
+    const before = retainedHeap();
+    let peak = 0;
+    let segments = 0;
+    for (let at = 0; at < line.length; segments++) {
+      const size = 1 + (segments % 5);
+      parser.feed(line.subarray(at, at + size));
+      at += size;
+      if (segments % 50_000 === 49_999) peak = Math.max(peak, retainedHeap() - before);
+    }
+    peak = Math.max(peak, retainedHeap() - before);
+    parser.feed(utf8('\n\n'));
+    expect(errors).toEqual([]);
+    expect(events.map((event) => event.data.length)).toEqual([limit - 16]);
+    expectWithin(peak, limit, `a ${line.length}-byte line in ${segments} segments`);
+  });
+
+  it('the same line fed as 1–5 character strings is bounded too', () => {
+    const limit = MiB;
+    const { parser, errors } = limited(limit);
+    const before = retainedHeap();
+    let peak = 0;
+    parser.feed('data: ');
+    for (let i = 0, fed = 6; fed < limit - 16; i++) {
+      const size = 1 + (i % 5);
+      parser.feed('y'.repeat(size));
+      fed += size;
+      if (i % 50_000 === 49_999) peak = Math.max(peak, retainedHeap() - before);
+    }
+    peak = Math.max(peak, retainedHeap() - before);
+    expect(errors).toEqual([]);
+    expectWithin(peak, limit, 'a line in string segments');
+  });
+
+  it('comments and blank lines around an open block hold nothing (a guard: main held here too)', () => {
+    const limit = 1000;
+    const { parser, events, errors } = limited(limit);
+    parser.feed('event: t\nid: 1234567890abcdef\ndata: 0123456789abcdef\n');
+    const chunk = utf8(': a comment line\n:\n'.repeat(3000)); // ~60 KB of comments, no blank line
+    const blank = utf8(`${'\n'.repeat(60_000)}`);
+    const before = retainedHeap();
+    for (let i = 0; i < 200; i++) parser.feed(chunk);
+    const held = retainedHeap() - before;
+    for (let i = 0; i < 200; i++) parser.feed(blank);
+    expect(errors).toEqual([]);
+    expect(events).toHaveLength(1);
+    expectWithin(
+      Math.max(held, retainedHeap() - before),
+      limit,
+      '12 MB of comments, then 12 MB of blank lines',
+    );
+  });
+
+  it('data lines sliced from chunks full of comments do not keep those chunks alive', () => {
+    // Each ~60 KB chunk: one 13-char data line and 6000 comment lines of 10 chars (each fits the limit).
+    const limit = 1000;
+    const comments = `:${'c'.repeat(9)}\n`.repeat(6000);
+    const { parser, events, errors } = limited(limit);
+    const before = retainedHeap();
+    for (let i = 0; i < 70; i++) parser.feed(utf8(`data: ${String(i).padStart(13, '0')}\n${comments}`));
+    const held = retainedHeap() - before;
+    parser.feed('\n');
+    expect(errors).toEqual([]);
+    expect(events).toHaveLength(1);
+    expectWithin(held, limit, '70 data lines from 70 chunks of 60 KB');
+  });
+});
+
+describe('ids and types count toward maxEventSize', () => {
+  const limit = 1000;
+  const x = (n: number, c: string) => c.repeat(n);
+
+  // Each shape has every line and its data under the limit, so only counting type and id rejects it.
+  const shapes: readonly [string, string][] = [
+    ['type + id + data, 2970 chars', `event: ${x(990, 't')}\nid: ${x(990, 'i')}\ndata: ${x(990, 'd')}\n\n`],
+    ['id + data', `id: ${x(990, 'i')}\ndata: ${x(990, 'd')}\n\n`],
+    ['type + data', `event: ${x(990, 't')}\ndata: ${x(990, 'd')}\n\n`],
+    ['data, then type and id', `data: ${x(990, 'd')}\nevent: ${x(990, 't')}\nid: ${x(990, 'i')}\n\n`],
+    ['type + id, one data char', `event: ${x(990, 't')}\nid: ${x(990, 'i')}\ndata: d\n\n`],
+  ];
+
+  for (const [name, input] of shapes) {
+    it(`a 1000-char limit rejects an event over it (${name}) in every chunking`, () => {
+      const bytesIn = utf8(input);
+      for (const chunks of [[bytesIn], cutAt(bytesIn, [997]), cutAt(bytesIn, [1500, 2500])]) {
+        const { log } = parseChunks(chunks, { maxEventSize: limit });
+        expect(log, `${name}: ${log.map((e) => e.kind).join(',')}`).toEqual([
+          { kind: 'error', code: 'EVENT_TOO_LARGE' },
+        ]);
+      }
+    });
+  }
+
+  it('a type replaced in the same block counts once', () => {
+    const input = `event: ${x(400, 'a')}\nevent: ${x(400, 'b')}\ndata: ${x(400, 'd')}\n\n`;
+    const { log } = parseChunks([input], { maxEventSize: limit });
+    expect(log).toEqual([{ kind: 'event', type: x(400, 'b'), data: x(400, 'd'), lastEventId: '' }]);
+  });
+
+  it('a committed id does not count toward the next events', () => {
+    const input = `id: ${x(600, 'i')}\ndata: a\n\ndata: ${x(600, 'd')}\n\n`;
+    const { log } = parseChunks([input], { maxEventSize: limit });
+    expect(log.filter((e) => e.kind === 'event')).toHaveLength(2);
+  });
+});
+
+describe('delivered strings hold only their own characters', () => {
+  it('keeping 2000 small data values and ids from ~60 KB chunks retains about their size', () => {
+    const padding = `:${'p'.repeat(999)}\n`.repeat(60); // 60 KB of comment per chunk
+    const chunkOf = (i: number) =>
+      utf8(`${padding}id: id-${String(i).padStart(12, '0')}\ndata: ${String(i).padStart(38, '0')}\n\n`);
+    // Warm the parser first, so the measured path is the optimised one.
+    const warm = createEventStreamParser({ onEvent: () => {} });
+    for (let i = 0; i < 3000; i++) warm.feed(chunkOf(i));
+
+    const kept: SseEvent[] = [];
+    const parser = createEventStreamParser({ onEvent: (event) => kept.push(event) });
+    const before = retainedHeap();
+    for (let i = 0; i < 2000; i++) parser.feed(chunkOf(i));
+    const perEvent = (retainedHeap() - before) / 2000;
+    expect(kept).toHaveLength(2000);
+    expect(kept[1999]).toEqual({
+      type: 'message',
+      data: String(1999).padStart(38, '0'),
+      lastEventId: 'id-000000001999',
+    });
+    // The characters are 38 + 15; an event object, two string headers and an array slot add ~150 B.
+    const allowed = 400;
+    if (process.env.SSE_REPORT_HEAP)
+      process.stdout.write(`heap: kept events: ${perEvent.toFixed(0)} B each\n`);
+    expect(perEvent, `retained ${perEvent.toFixed(0)} B per kept event, allowed ${allowed} B`).toBeLessThan(
+      allowed,
+    );
+  });
+});

@@ -11,7 +11,17 @@
 import { describe, expect, it } from 'vitest';
 import { createEventStreamParser, DEFAULT_MAX_EVENT_SIZE } from '../../src/parser/index.js';
 import type { SseEvent } from '../../src/parser/types.js';
-import { cutAt, type Entry, oneByteChunks, parseChunks, recordingParser, utf8 } from './helpers.js';
+import {
+  bytes,
+  cutAt,
+  decodedText,
+  decoders,
+  type Entry,
+  oneByteChunks,
+  parseChunks,
+  recordingParser,
+  utf8,
+} from './helpers.js';
 import { type Vector, vectors } from './vectors.js';
 
 /** What a vector expects, as the sub-logs of each callback kind. */
@@ -32,31 +42,35 @@ function expectVector(vector: Vector, log: readonly Entry[], lastEventId: string
   expect(lastEventId).toBe(expectedLastEventId);
 }
 
-describe('event stream interpretation (WHATWG HTML §9.2.6), every chunking', () => {
-  it('has at least 60 vectors with distinct rules', () => {
-    expect(vectors.length).toBeGreaterThanOrEqual(60);
-    expect(new Set(vectors.map((v) => v.rule)).size).toBe(vectors.length);
-  });
-
-  for (const vector of vectors) {
-    it(vector.rule, () => {
-      const input = typeof vector.input === 'string' ? utf8(vector.input) : vector.input;
-      const whole = parseChunks([input], vector.options);
-      expectVector(vector, whole.log, whole.lastEventId);
-
-      for (let offset = 0; offset <= input.length; offset++) {
-        const split = parseChunks(cutAt(input, [offset]), vector.options);
-        expect(split, `split at byte ${offset}`).toEqual(whole);
-      }
-      expect(parseChunks(oneByteChunks(input), vector.options), 'one byte at a time').toEqual(whole);
-      if (typeof vector.input === 'string') {
-        expect(parseChunks([vector.input], vector.options), 'fed as a string').toEqual(whole);
-        const chars = Array.from(vector.input);
-        expect(parseChunks(chars, vector.options), 'fed one code point at a time').toEqual(whole);
-      }
+describe.each(decoders)(
+  'event stream interpretation (WHATWG HTML §9.2.6), every chunking, $name',
+  ({ createDecoder }) => {
+    it('has at least 60 vectors with distinct rules', () => {
+      expect(vectors.length).toBeGreaterThanOrEqual(60);
+      expect(new Set(vectors.map((v) => v.rule)).size).toBe(vectors.length);
     });
-  }
-});
+
+    for (const vector of vectors) {
+      it(vector.rule, () => {
+        const options = { ...vector.options, createDecoder };
+        const input = typeof vector.input === 'string' ? utf8(vector.input) : vector.input;
+        const whole = parseChunks([input], options);
+        expectVector(vector, whole.log, whole.lastEventId);
+
+        for (let offset = 0; offset <= input.length; offset++) {
+          const split = parseChunks(cutAt(input, [offset]), options);
+          expect(split, `split at byte ${offset}`).toEqual(whole);
+        }
+        expect(parseChunks(oneByteChunks(input), options), 'one byte at a time').toEqual(whole);
+        // The string form of a stream is what a default TextDecoder makes of its bytes.
+        const text = decodedText(input);
+        expect(parseChunks([text], options), 'fed as a decoded string').toEqual(whole);
+        const chars = Array.from(text);
+        expect(parseChunks(chars, options), 'fed one code point at a time').toEqual(whole);
+      });
+    }
+  },
+);
 
 describe('incremental behaviour', () => {
   it('a CR at the end of a chunk ends the line at once: the event dispatches before the next chunk', () => {
@@ -104,11 +118,43 @@ describe('incremental behaviour', () => {
     expect(log).toEqual([{ kind: 'event', type: 'message', data: 'a', lastEventId: '' }]);
   });
 
-  it('a leading U+FEFF of a string stream is stripped once', () => {
+  it('a string is already decoded text: a leading U+FEFF is kept (it is part of the first field name)', () => {
     const { parser, log } = recordingParser();
     parser.feed('\uFEFF');
-    parser.feed('\uFEFFdata: a\n\ndata: b\n\n');
+    parser.feed('data: a\n\ndata: b\n\n');
     expect(log).toEqual([{ kind: 'event', type: 'message', data: 'b', lastEventId: '' }]);
+  });
+
+  describe.each(decoders)('WPT format-bom-2, a double BOM, in both forms ($name)', ({ createDecoder }) => {
+    // web-platform-tests eventsource/format-bom-2.any.js: %EF%BB%BF%EF%BB%BFdata%3A1 ... gives 2 and 3.
+    const wire = bytes([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf], 'data:1\n\ndata:2\n\ndata:3\n\n');
+    const expected = [
+      { kind: 'event', type: 'message', data: '2', lastEventId: '' },
+      { kind: 'event', type: 'message', data: '3', lastEventId: '' },
+    ];
+
+    it('bytes: one BOM is stripped, the second is part of the field name', () => {
+      expect(parseChunks([wire], { createDecoder }).log).toEqual(expected);
+      expect(parseChunks(oneByteChunks(wire), { createDecoder }).log).toEqual(expected);
+    });
+
+    it('the string a default TextDecoder made of them: no second BOM is stripped', () => {
+      const text = new TextDecoder().decode(wire);
+      expect(text.startsWith('\uFEFFdata:1')).toBe(true);
+      expect(parseChunks([text], { createDecoder }).log).toEqual(expected);
+      expect(parseChunks(Array.from(text), { createDecoder }).log).toEqual(expected);
+    });
+  });
+
+  it('a sequence split before an empty chunk is still completed by the next chunk', () => {
+    for (const { createDecoder } of decoders) {
+      const { parser, log } = recordingParser({ createDecoder });
+      parser.feed(utf8('data: ').subarray(0, 6));
+      parser.feed(Uint8Array.of(0xe2, 0x82));
+      parser.feed(new Uint8Array(0));
+      parser.feed(Uint8Array.of(0xac, 0x0a, 0x0a));
+      expect(log).toEqual([{ kind: 'event', type: 'message', data: '€', lastEventId: '' }]);
+    }
   });
 
   it('reset() starts a new stream: the partial block is dropped and a BOM is stripped again', () => {
