@@ -152,6 +152,8 @@ export interface SseClient extends AsyncDisposable {
 export interface ClientPlatform {
   readonly machine: typeof sseMachine;
   transport(options: SseOptions): HttpTransport;
+  /** The parser's byte decoder of this platform (Node: `Buffer`); `TextDecoder` when absent. */
+  readonly createDecoder?: StreamOptions['createDecoder'];
 }
 
 const asyncDispose: typeof Symbol.asyncDispose =
@@ -249,6 +251,7 @@ export function createClient(
     onCursor: (id) => cursor.delivered(id, 0),
     onComment: (text) => listeners.emit('comment', text),
     onChunk: (bytes) => metrics.recordBytes(bytes),
+    ...(platform.createDecoder === undefined ? {} : { createDecoder: platform.createDecoder }),
   };
 
   const actor: SseActor = createActor(platform.machine, {

@@ -32,8 +32,11 @@ export function createConnectionMachine(transport: HttpTransport, stream: Stream
  * @internal One machine for every client of a platform: each client binds its transport and
  * callbacks to its actor; plain `createActor(machine)` users get `defaultTransport`.
  */
-export function createSharedConnectionMachine(defaultTransport: () => HttpTransport) {
-  return sseMachine.provide({ actors: { stream: createBoundStreamLogic(defaultTransport) } });
+export function createSharedConnectionMachine(
+  defaultTransport: () => HttpTransport,
+  defaults: StreamOptions = {},
+) {
+  return sseMachine.provide({ actors: { stream: createBoundStreamLogic(defaultTransport, defaults) } });
 }
 
 /** @internal The transport an options object asks for, given the platform default. */

@@ -6,6 +6,7 @@
  */
 import { createClient, type SseClient, type SseClientOptions } from './client.js';
 import { createSharedConnectionMachine, pickTransport } from './connection-machine.js';
+import { createNodeDecoder } from './parser/node-decoder.js';
 import type { HttpTransport } from './transport/http.js';
 import { createUndiciTransport } from './transport/undici.js';
 
@@ -26,7 +27,9 @@ const undiciDefault = (): HttpTransport => {
  * actor.start().send({ type: 'CONNECT' });
  * ```
  */
-export const connectionMachine = createSharedConnectionMachine(undiciDefault);
+export const connectionMachine = createSharedConnectionMachine(undiciDefault, {
+  createDecoder: createNodeDecoder,
+});
 
 /**
  * Connect to a Server-Sent Events stream. It connects at once (unless `autoConnect: false`),
@@ -42,6 +45,7 @@ export const connectionMachine = createSharedConnectionMachine(undiciDefault);
 export function createSseClient(url: string | URL, options: SseClientOptions = {}): SseClient {
   return createClient(url, options, {
     machine: connectionMachine,
+    createDecoder: createNodeDecoder,
     transport: (opts) =>
       pickTransport(opts, () =>
         opts.dispatcher === undefined && opts.maxRedirects === undefined

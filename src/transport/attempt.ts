@@ -13,7 +13,7 @@ import type { SseClock } from '../clock.js';
 import { clockNow } from '../clock.js';
 import { isSseError, SseError, type SseErrorCode } from '../errors.js';
 import { createEventStreamParser } from '../parser/create-event-stream-parser.js';
-import type { SseEvent } from '../parser/types.js';
+import type { EventStreamDecoder, SseEvent } from '../parser/types.js';
 import { redactUrl } from '../redact.js';
 import type { ShouldReconnect } from '../request.js';
 import { buildBody, buildHeaders, type RequestParts } from './build-request.js';
@@ -48,6 +48,8 @@ export interface StreamOptions extends RequestParts {
   onComment?: ((comment: string) => void) | undefined;
   /** Bytes of every received chunk (metrics). */
   onChunk?: ((bytes: number) => void) | undefined;
+  /** The parser's byte decoder (the Node entry passes its `Buffer` decoder); `TextDecoder` otherwise. */
+  createDecoder?: (() => EventStreamDecoder) | undefined;
 }
 
 const TIMEOUTS: Record<SilenceTimer, [SseErrorCode, string]> = {
@@ -260,7 +262,11 @@ export function startAttempt(scope: AttemptScope): Attempt {
           tooLarge = error;
         },
       },
-      { maxEventSize: input.maxEventSize, lastEventId: input.lastEventId },
+      {
+        maxEventSize: input.maxEventSize,
+        lastEventId: input.lastEventId,
+        ...(options.createDecoder === undefined ? {} : { createDecoder: options.createDecoder }),
+      },
     );
 
     try {

@@ -57,8 +57,11 @@ export function bindStream(system: object, binding: StreamBinding): void {
 
 /**
  * The `stream` actor of a shared machine: it uses the transport and options bound to its actor
- * system with {@link bindStream}, or the default transport (events then ride on `sse.event`).
+ * system with {@link bindStream}, or the default transport and `defaults` (events then ride on
+ * `sse.event`).
  */
-export function createBoundStreamLogic(defaultTransport: () => HttpTransport) {
-  return streamLogic((system) => bindings.get(system) ?? { transport: defaultTransport(), options: {} });
+export function createBoundStreamLogic(defaultTransport: () => HttpTransport, defaults: StreamOptions = {}) {
+  return streamLogic(
+    (system) => bindings.get(system) ?? { transport: defaultTransport(), options: defaults },
+  );
 }
