@@ -6,6 +6,8 @@
  */
 import { createClient, type SseClient, type SseClientOptions } from './client.js';
 import { createSharedConnectionMachine, pickTransport } from './connection-machine.js';
+import type { SseOptions } from './options.js';
+import { selectDispatcher } from './transport/dispatcher.js';
 import type { HttpTransport } from './transport/types.js';
 import { createUndiciTransport } from './transport/undici.js';
 
@@ -42,19 +44,38 @@ export const connectionMachine = createSharedConnectionMachine(undiciDefault);
 export function createSseClient(url: string | URL, options: SseClientOptions = {}): SseClient {
   return createClient(url, options, {
     machine: connectionMachine,
-    transport: (opts) =>
-      pickTransport(opts, () =>
-        opts.dispatcher === undefined && opts.maxRedirects === undefined
-          ? undiciDefault()
-          : createUndiciTransport({
-              ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
-              ...(opts.maxRedirects === undefined ? {} : { maxRedirects: opts.maxRedirects }),
-            }),
-      ),
+    transport: (opts) => pickTransport(opts, () => nodeTransport(opts)),
   });
 }
 
+// The one place the Node build turns connection options into a dispatcher.
+function nodeTransport(opts: SseOptions): HttpTransport {
+  if (opts.dispatcher !== undefined) {
+    for (const name of ['proxy', 'noProxy', 'tls', 'http2'] as const) {
+      if (opts[name] !== undefined) {
+        throw new TypeError(
+          `sse-machine: ${name} and dispatcher cannot be combined: a dispatcher replaces them (configure it on the dispatcher)`,
+        );
+      }
+    }
+  }
+  const dispatcher = opts.dispatcher ?? selectDispatcher(opts);
+  return dispatcher === undefined && opts.maxRedirects === undefined
+    ? undiciDefault()
+    : createUndiciTransport({
+        ...(dispatcher === undefined ? {} : { dispatcher }),
+        ...(opts.maxRedirects === undefined ? {} : { maxRedirects: opts.maxRedirects }),
+      });
+}
+
 export * from './public-api.js';
+export {
+  type ConnectionOptions,
+  HTTP2_STREAMS_PER_CONNECTION,
+  type ProxyOption,
+  selectDispatcher,
+  type TlsOptions,
+} from './transport/dispatcher.js';
 export {
   createUndiciTransport,
   DEFAULT_AGENT_OPTIONS,

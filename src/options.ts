@@ -7,6 +7,7 @@
 import type { ReconnectOnEnd, SseMachineInput } from '../machines/connection.machine.js';
 import { MAX_DELAY, type ReconnectStrategy } from './backoff.js';
 import type { SseError } from './errors.js';
+import type { ConnectionOptions } from './transport/connection-options.js';
 
 /** Request headers: a record, a list of pairs, or a `Headers` object. */
 export type SseHeaders =
@@ -35,8 +36,11 @@ export interface ReconnectOptions {
   resetAfter?: number;
 }
 
-/** Options shared by `createSseClient`, `EventSource` and the stream actors. */
-export interface SseOptions {
+/**
+ * Options shared by `createSseClient`, `EventSource` and the stream actors. The
+ * {@link ConnectionOptions} (`proxy`, `noProxy`, `tls`, `http2`) apply to the Node build only.
+ */
+export interface SseOptions extends ConnectionOptions {
   /** HTTP method. @defaultValue `'GET'` */
   method?: string;
   /** Request body, re-sent on every attempt (for example the prompt of an LLM stream). */

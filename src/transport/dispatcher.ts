@@ -1,0 +1,172 @@
+/**
+ * Which undici dispatcher a Node client uses, from the connection options that need no undici
+ * import: `proxy`, `noProxy`, `tls` and `http2`. Node build only (the fetch build has its own
+ * platform answers: browsers and Deno/Bun read proxies and CAs from the system or the environment).
+ *
+ * Dispatchers are shared: one per distinct configuration (and, for `'env'`, per value of the proxy
+ * variables), created on first use, so every client with the same options shares one pool of
+ * connections — with `http2`, one HTTP/2 connection per origin for up to
+ * {@link HTTP2_STREAMS_PER_CONNECTION} streams.
+ *
+ * @module
+ */
+import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import type { ConnectionOptions, TlsOptions } from './connection-options.js';
+import { DEFAULT_AGENT_OPTIONS } from './undici.js';
+
+export type { ConnectionOptions, ProxyOption, TlsOptions } from './connection-options.js';
+
+/**
+ * Streams an HTTP/2 connection carries before the next one opens (undici's `pipelining`). A server
+ * that allows fewer concurrent streams (`SETTINGS_MAX_CONCURRENT_STREAMS`) makes the extra ones
+ * wait for a free slot: raise the server's limit or lower this by passing your own `dispatcher`.
+ */
+export const HTTP2_STREAMS_PER_CONNECTION = 100;
+
+const shared = new Map<string, Dispatcher>();
+
+function fail(message: string): never {
+  throw new TypeError(`sse-machine: ${message}`);
+}
+
+function checkProxyUrl(value: string, from: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail(`${from} is not a URL: pass http://host:port`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail(`${from} must be an http: or https: URL, got ${url.protocol}`);
+  }
+  return url.href;
+}
+
+function tlsKey(tls: TlsOptions | undefined): unknown {
+  if (tls === undefined) return undefined;
+  const { ca, rejectUnauthorized } = tls;
+  const list = ca === undefined ? [] : Array.isArray(ca) ? ca : [ca];
+  return {
+    ca: list.map((item: string | Uint8Array) =>
+      typeof item === 'string' ? item : Buffer.from(item).toString(),
+    ),
+    rejectUnauthorized,
+  };
+}
+
+function validate(options: ConnectionOptions): void {
+  const { proxy, noProxy, tls, http2 } = options;
+  if (
+    proxy !== undefined &&
+    proxy !== false &&
+    proxy !== 'env' &&
+    typeof proxy !== 'string' &&
+    !(proxy instanceof URL)
+  ) {
+    fail("proxy must be 'env', a proxy URL, or false");
+  }
+  if (typeof proxy === 'string' && proxy !== 'env') checkProxyUrl(proxy, 'proxy');
+  if (noProxy !== undefined && typeof noProxy !== 'string')
+    fail('noProxy must be a string (NO_PROXY syntax)');
+  if (http2 !== undefined && typeof http2 !== 'boolean') fail('http2 must be a boolean');
+  if (tls !== undefined) {
+    if (typeof tls !== 'object' || tls === null) fail('tls must be an object: { ca?, rejectUnauthorized? }');
+    if (tls.rejectUnauthorized !== undefined && typeof tls.rejectUnauthorized !== 'boolean') {
+      fail('tls.rejectUnauthorized must be a boolean');
+    }
+    const list = tls.ca === undefined ? [] : Array.isArray(tls.ca) ? tls.ca : [tls.ca];
+    for (const item of list) {
+      if (typeof item !== 'string' && !(item instanceof Uint8Array)) {
+        fail('tls.ca must be PEM text or bytes (or a list of them): readFileSync("ca.pem")');
+      }
+    }
+  }
+}
+
+/**
+ * The shared dispatcher for `options`, or `undefined` when none of them asks for anything (the
+ * transport's default agent then serves). Throws `TypeError` for a malformed option.
+ *
+ * @param env the environment `'env'` reads (`process.env`), a parameter for tests and the CLI
+ *
+ * @example
+ * ```ts
+ * // Through the proxy of the environment, trusting a private CA:
+ * createSseClient(url, { proxy: 'env', tls: { ca: readFileSync('ca.pem') } });
+ * ```
+ */
+export function selectDispatcher(
+  options: ConnectionOptions,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Dispatcher | undefined {
+  validate(options);
+  const { noProxy, tls, http2 = false } = options;
+  const proxy = options.proxy ?? (env.NODE_USE_ENV_PROXY === '1' ? 'env' : false);
+
+  let httpProxy: string | undefined;
+  let httpsProxy: string | undefined;
+  let bypass: string | undefined = noProxy;
+  if (proxy === 'env') {
+    // curl reads the lower-case names first (and only lower-case http_proxy, for CGI safety; undici
+    // and Node accept HTTP_PROXY too, and so do we: the library is not a CGI script).
+    const http = env.http_proxy || env.HTTP_PROXY || undefined;
+    const https = env.https_proxy || env.HTTPS_PROXY || undefined;
+    httpProxy = http === undefined ? undefined : checkProxyUrl(http, 'HTTP_PROXY');
+    httpsProxy = https === undefined ? undefined : checkProxyUrl(https, 'HTTPS_PROXY');
+    bypass ??= env.no_proxy ?? env.NO_PROXY ?? '';
+  } else if (proxy !== false) {
+    httpProxy = httpsProxy = checkProxyUrl(String(proxy), 'proxy');
+    bypass ??= '';
+  }
+  const proxied = httpProxy !== undefined || httpsProxy !== undefined;
+  if (!proxied && tls === undefined && !http2) return undefined;
+
+  const key = JSON.stringify({
+    httpProxy,
+    httpsProxy,
+    bypass: proxied ? bypass : undefined,
+    tls: tlsKey(tls),
+    http2,
+  });
+  let dispatcher = shared.get(key);
+  if (dispatcher !== undefined) return dispatcher;
+
+  const connect = tls === undefined ? undefined : toConnectOptions(tls);
+  const agentOptions: Agent.Options = {
+    ...DEFAULT_AGENT_OPTIONS,
+    ...(connect === undefined ? {} : { connect }),
+    ...(http2 ? { allowH2: true, pipelining: HTTP2_STREAMS_PER_CONNECTION } : {}),
+  };
+  if (proxied) {
+    // EnvHttpProxyAgent routes by scheme and NO_PROXY; given the proxies explicitly it reads no
+    // variable itself. `requestTls` is the TLS to the target inside the CONNECT tunnel.
+    // `proxyTunnel: false`: an http target is sent to the proxy as a plain request with an absolute
+    // URL, as curl and browsers do; undici's default tunnels it with CONNECT, which proxies commonly
+    // allow to port 443 only (squid's default `http_access deny CONNECT !SSL_ports`).
+    dispatcher = new EnvHttpProxyAgent({
+      ...agentOptions,
+      proxyTunnel: false,
+      ...(connect === undefined ? {} : { requestTls: connect }),
+      // '' rather than undefined: undici would fall back to process.env for a missing one.
+      httpProxy: httpProxy ?? '',
+      httpsProxy: httpsProxy ?? '',
+      noProxy: bypass ?? '',
+    });
+  } else {
+    dispatcher = new Agent(agentOptions);
+  }
+  shared.set(key, dispatcher);
+  return dispatcher;
+}
+
+function toConnectOptions(tls: TlsOptions): { ca?: (string | Buffer)[]; rejectUnauthorized?: boolean } {
+  const list = tls.ca === undefined ? undefined : Array.isArray(tls.ca) ? tls.ca : [tls.ca];
+  return {
+    ...(list === undefined
+      ? {}
+      : {
+          ca: list.map((item: string | Uint8Array) => (typeof item === 'string' ? item : Buffer.from(item))),
+        }),
+    ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
+  };
+}
