@@ -208,7 +208,9 @@ describe.skipIf(skip)('CLI: proxies like curl', () => {
   });
 
   it('--proxy URL and --proxy "" (none), --noproxy and NO_PROXY', async () => {
-    expect((await tail([httpUrl, '--proxy', proxy.url], {})).out).toMatch(/^\[message\] 1 via 1\.1 \S+ \(tinyproxy\//);
+    expect((await tail([httpUrl, '--proxy', proxy.url], {})).out).toMatch(
+      /^\[message\] 1 via 1\.1 \S+ \(tinyproxy\//,
+    );
     expect((await tail([httpUrl, '--proxy', ''], { HTTP_PROXY: proxy.url })).out).toBe(
       '[message] 1 direct\n',
     );
