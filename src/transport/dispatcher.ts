@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+import { Agent, Dispatcher, EnvHttpProxyAgent } from 'undici';
 import type { ConnectionOptions, TlsOptions } from './connection-options.js';
 import { DEFAULT_AGENT_OPTIONS } from './undici.js';
 
@@ -153,7 +153,7 @@ export function selectDispatcher(
       noProxy: bypass ?? '',
     });
   } else {
-    dispatcher = new Agent(agentOptions);
+    dispatcher = http2 ? new FirstConnectionFirst(new Agent(agentOptions)) : new Agent(agentOptions);
   }
   shared.set(key, dispatcher);
   return dispatcher;
@@ -169,4 +169,66 @@ function toConnectOptions(tls: TlsOptions): { ca?: (string | Buffer)[]; rejectUn
         }),
     ...(tls.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: tls.rejectUnauthorized }),
   };
+}
+
+type DispatchArgs = Parameters<Dispatcher['dispatch']>;
+
+/**
+ * Holds the requests to an origin while its first connection is being made, then lets them go.
+ *
+ * Why: an undici client counts as busy while its first request waits for the connection, so a pool
+ * given several requests at once opens one connection per request before it can learn (by ALPN)
+ * that one HTTP/2 connection would carry them all: 8 streams started together opened 8 sessions.
+ * Limiting the pool to one connection instead (`connections: 1`) starves an HTTP/1.1 server's
+ * streams behind the first, never-ending response. Waiting for the first connection gives both:
+ * h2 streams join it; h1 requests, each marked `reset`, find it busy and open their own.
+ */
+class FirstConnectionFirst extends Dispatcher {
+  readonly #inner: Agent;
+  /** Origins whose first connection is under way, with the requests waiting for it. */
+  readonly #waiting = new Map<string, DispatchArgs[]>();
+  /** Origins with an open connection: requests go straight through. */
+  readonly #open = new Set<string>();
+
+  constructor(inner: Agent) {
+    super();
+    this.#inner = inner;
+    const settle = (origin: URL, connected: boolean): void => {
+      const key = origin.origin;
+      if (connected) this.#open.add(key);
+      const queued = this.#waiting.get(key);
+      if (queued === undefined) return;
+      this.#waiting.delete(key);
+      // After the client has written its own first request (it resumes right after emitting
+      // 'connect'), so that it is no longer busy when these arrive.
+      queueMicrotask(() => {
+        for (const args of queued) this.#inner.dispatch(...args);
+      });
+    };
+    inner.on('connect', (origin) => settle(origin, true));
+    inner.on('connectionError', (origin) => settle(origin, false));
+    inner.on('disconnect', (origin) => {
+      this.#open.delete(origin.origin);
+    });
+  }
+
+  override dispatch(...args: DispatchArgs): boolean {
+    const key = new URL(String(args[0].origin)).origin;
+    if (this.#open.has(key)) return this.#inner.dispatch(...args);
+    const queued = this.#waiting.get(key);
+    if (queued !== undefined) {
+      queued.push(args);
+      return true;
+    }
+    this.#waiting.set(key, []);
+    return this.#inner.dispatch(...args);
+  }
+
+  override close(...args: Parameters<Dispatcher['close']>): ReturnType<Dispatcher['close']> {
+    return (this.#inner.close as (...a: unknown[]) => ReturnType<Dispatcher['close']>)(...args);
+  }
+
+  override destroy(...args: Parameters<Dispatcher['destroy']>): ReturnType<Dispatcher['destroy']> {
+    return (this.#inner.destroy as (...a: unknown[]) => ReturnType<Dispatcher['destroy']>)(...args);
+  }
 }
