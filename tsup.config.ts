@@ -63,6 +63,9 @@ export default defineConfig([
     },
     outDir: 'dist/fetch',
     esbuildPlugins: [fetchPlatform],
+    // The fetch graph's types are the Node graph's (dist/browser.d.ts for the root entry; the other
+    // entries have the same API on both): one set of declarations, 126 KB less in the tarball.
+    dts: false,
   },
   {
     // The command line: ESM only, Node only, with a shebang.

@@ -271,6 +271,48 @@ void server.then(async (s) => { const url: string = s.url('/events'); void url; 
     expect(() => run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'])).not.toThrow();
   });
 
+  it('type-checks a worker consumer (bundler resolution, workerd condition) without undici or node types', () => {
+    writeFileSync(
+      join(project, 'worker.ts'),
+      `import { createSseClient, SseError, type SseEvent } from 'sse-machine';
+import { EventSource } from 'sse-machine/eventsource';
+import { createEventStreamParser } from 'sse-machine/parser';
+const client = createSseClient('https://example.com/events', { autoConnect: false, fetch: globalThis.fetch });
+client.on('message', (event: SseEvent) => void event.data);
+const source: EventSource = new EventSource('https://example.com/events');
+source.close();
+void createEventStreamParser; void new SseError('NETWORK', 'x').code;
+// @ts-expect-error: the fetch build has no undici transport
+import { createUndiciTransport } from 'sse-machine';
+void createUndiciTransport;
+`,
+    );
+    writeFileSync(
+      join(project, 'tsconfig.worker.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          customConditions: ['workerd', 'worker'],
+          target: 'es2022',
+          lib: ['es2023', 'dom'],
+          types: [],
+          skipLibCheck: true,
+        },
+        files: ['worker.ts'],
+      }),
+    );
+    let output = '';
+    try {
+      run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.worker.json']);
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(output).toBe('');
+  });
+
   it('type-checks every entry under moduleResolution node10 (no exports map: typesVersions)', () => {
     writeFileSync(
       join(project, 'node10.ts'),
