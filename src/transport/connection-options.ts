@@ -44,9 +44,10 @@ export interface ConnectionOptions {
   /** CA and certificate checking for https targets. */
   tls?: TlsOptions;
   /**
-   * Offer HTTP/2 (ALPN) and let streams to one origin share a connection, as browsers do: up to
-   * `HTTP2_STREAMS_PER_CONNECTION` (100) per connection, then a second connection. A server that
-   * answers with HTTP/1.1 still gets one connection per stream. @defaultValue false
+   * Offer HTTP/2 (ALPN) and let streams to one origin share a connection, as browsers do (up to
+   * `HTTP2_STREAMS_PER_CONNECTION`, 1000; streams beyond the server's concurrent-stream limit wait
+   * for a free slot). A server that answers with HTTP/1.1 still gets one connection per stream.
+   * @defaultValue false
    */
   http2?: boolean;
 }

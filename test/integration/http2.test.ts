@@ -132,6 +132,20 @@ describe.skipIf(skip)('http2: true against an h2-only server', () => {
     expect({ sessions: sessions - before, requests: requests.length }).toEqual({ sessions: 1, requests: 8 });
   });
 
+  it('carries 200 streams opened together on one connection too (past the old limit of 100)', async () => {
+    requests = [];
+    const streams = Array.from({ length: 200 }, (_, i) => open(`/crowd/${i}`));
+    const firsts = await Promise.all(streams.map((s) => s.events(1)));
+    expect(firsts.filter((events, i) => events[0] !== `/crowd/${i} 1 after -`)).toEqual([]);
+    expect({
+      requests: requests.length,
+      sessions: new Set(requests.map((r) => r.stream.session)).size,
+    }).toEqual({
+      requests: 200,
+      sessions: 1,
+    });
+  });
+
   it('resumes a stream the server ended with Last-Event-ID, on the same connection', async () => {
     const before = sessions;
     requests = [];
