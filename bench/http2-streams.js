@@ -18,11 +18,31 @@ function certificate() {
   const dir = mkdtempSync(join(tmpdir(), 'sse-bench-h2-'));
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', 'key.pem', '-out', 'cert.pem'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      'key.pem',
+      '-out',
+      'cert.pem',
+    ],
     { cwd: dir, stdio: 'ignore' },
   );
-  const pem = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  const pem = {
+    key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+    cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+  };
   rmSync(dir, { recursive: true, force: true });
   return pem;
 }
@@ -32,11 +52,14 @@ async function server() {
   const { key, cert } = JSON.parse(rest[0]);
   let sessions = 0;
   let sockets = 0;
-  const h2 = createSecureServer({ key, cert, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } }, (req, res) => {
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write('id: 1\ndata: hello\n\n');
-    req.on('error', () => {});
-  });
+  const h2 = createSecureServer(
+    { key, cert, allowHTTP1: true, settings: { maxConcurrentStreams: 1000 } },
+    (req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('id: 1\ndata: hello\n\n');
+      req.on('error', () => {});
+    },
+  );
   h2.on('session', () => sessions++);
   h2.on('secureConnection', () => sockets++);
   h2.listen(0, '127.0.0.1', () => process.send({ port: h2.address().port }));
