@@ -174,7 +174,7 @@ async function main() {
   const table = [
     `${streams} streams to one origin, ${rounds} rounds, medians, node ${process.version}:`,
     '',
-    '| mode | TLS connections seen by the server (last round) | heap KB/stream | external KB/stream | RSS KB/stream |',
+    '| mode | new TLS connections for the streams (server, last round) | heap KB/stream | external KB/stream | RSS KB/stream |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
