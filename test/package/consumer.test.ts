@@ -106,7 +106,8 @@ console.log(JSON.stringify({
   });
 
   it('creates one undici Agent in CommonJS whichever entries are required', () => {
-    // The Node graph holds exactly one \`new Agent(\` (the shared, lazily created one) in one module.
+    // Every `new Agent(` of the Node graph (the shared default agent, and the dispatchers chosen by
+    // proxy, tls and http2) sits in one module that every entry requires, so each exists once.
     const dist = join(project, 'node_modules', 'sse-machine', 'dist');
     const holders = readdirSync(dist)
       .filter((f) => f.endsWith('.cjs'))
