@@ -73,7 +73,6 @@ export {
   type ConnectionOptions,
   HTTP2_STREAMS_PER_CONNECTION,
   type ProxyOption,
-  selectDispatcher,
   type TlsOptions,
 } from './transport/dispatcher.js';
 export {

@@ -86,7 +86,7 @@ function validate(options: ConnectionOptions): void {
 }
 
 /**
- * The shared dispatcher for `options`, or `undefined` when none of them asks for anything (the
+ * @internal The shared dispatcher for `options`, or `undefined` when none of them asks for anything (the
  * transport's default agent then serves). Throws `TypeError` for a malformed option.
  *
  * @param env the environment `'env'` reads (`process.env`), a parameter for tests and the CLI

@@ -62,6 +62,20 @@ export async function runSmoke(base, runtime) {
   check('one graph: the parser entry is the root entry', true, parserEntry === createEventStreamParser);
   check('one graph: SseError', true, new ParserSseError('NETWORK', 'x') instanceof SseError);
   check('machine entry', 'sse', sseMachine.id);
+  {
+    // The fetch build refuses the Node-only proxy/tls options instead of silently ignoring them.
+    let outcome = 'accepted';
+    try {
+      createSseClient(`${base}/counter`, { proxy: 'http://127.0.0.1:9', autoConnect: false }).close();
+    } catch (error) {
+      outcome = error instanceof TypeError ? 'TypeError' : String(error);
+    }
+    check(
+      'proxy option: Node build takes it, fetch build refuses it',
+      runtime.startsWith('node') ? 'accepted' : 'TypeError',
+      outcome,
+    );
+  }
 
   await run('parser vectors, every chunk size', async () => {
     const seen = [];
