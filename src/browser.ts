@@ -38,11 +38,23 @@ export const connectionMachine = createSharedConnectionMachine(fetchDefault);
  * ```
  */
 export function createSseClient(url: string | URL, options: SseClientOptions = {}): SseClient {
+  rejectNodeOnlyOptions(options);
   return createClient(url, options, {
     machine: connectionMachine,
     transport: (opts) =>
       opts.fetch === undefined ? fetchDefault() : createFetchTransport({ fetch: opts.fetch }),
   });
+}
+
+// `proxy`, `noProxy` and `tls` choose an undici dispatcher, which this build does not have; ignoring
+// them would connect directly, or without the CA the caller meant to pin. `http2` is harmless here:
+// the platform's fetch negotiates HTTP/2 and shares connections on its own.
+function rejectNodeOnlyOptions(options: SseClientOptions): void {
+  for (const name of ['proxy', 'noProxy', 'tls'] as const) {
+    const value = options[name];
+    if (value === undefined || (name === 'proxy' && value === false)) continue;
+    throw new TypeError(`sse-machine: ${name} needs the Node build; here pass a fetch configured for it`);
+  }
 }
 
 export * from './public-api.js';

@@ -6,7 +6,9 @@
  */
 import { createClient, type SseClient, type SseClientOptions } from './client.js';
 import { createSharedConnectionMachine, pickTransport } from './connection-machine.js';
+import type { SseOptions } from './options.js';
 import { createNodeDecoder } from './parser/node-decoder.js';
+import { selectDispatcher } from './transport/dispatcher.js';
 import type { HttpTransport } from './transport/http.js';
 import { createUndiciTransport } from './transport/undici.js';
 
@@ -46,19 +48,38 @@ export function createSseClient(url: string | URL, options: SseClientOptions = {
   return createClient(url, options, {
     machine: connectionMachine,
     createDecoder: createNodeDecoder,
-    transport: (opts) =>
-      pickTransport(opts, () =>
-        opts.dispatcher === undefined && opts.maxRedirects === undefined
-          ? undiciDefault()
-          : createUndiciTransport({
-              ...(opts.dispatcher === undefined ? {} : { dispatcher: opts.dispatcher }),
-              ...(opts.maxRedirects === undefined ? {} : { maxRedirects: opts.maxRedirects }),
-            }),
-      ),
+    transport: (opts) => pickTransport(opts, () => nodeTransport(opts)),
   });
 }
 
+// The one place the Node build turns connection options into a dispatcher.
+function nodeTransport(opts: SseOptions): HttpTransport {
+  if (opts.dispatcher !== undefined) {
+    for (const name of ['proxy', 'noProxy', 'tls', 'http2'] as const) {
+      if (opts[name] !== undefined) {
+        throw new TypeError(
+          `sse-machine: ${name} and dispatcher cannot be combined: a dispatcher replaces them (configure it on the dispatcher)`,
+        );
+      }
+    }
+  }
+  const dispatcher = opts.dispatcher ?? selectDispatcher(opts);
+  return dispatcher === undefined && opts.maxRedirects === undefined && opts.compression === undefined
+    ? undiciDefault()
+    : createUndiciTransport({
+        ...(dispatcher === undefined ? {} : { dispatcher }),
+        ...(opts.maxRedirects === undefined ? {} : { maxRedirects: opts.maxRedirects }),
+        ...(opts.compression === undefined ? {} : { compression: opts.compression }),
+      });
+}
+
 export * from './public-api.js';
+export {
+  type ConnectionOptions,
+  HTTP2_STREAMS_PER_CONNECTION,
+  type ProxyOption,
+  type TlsOptions,
+} from './transport/dispatcher.js';
 export {
   createUndiciTransport,
   DEFAULT_AGENT_OPTIONS,

@@ -16,6 +16,7 @@ import {
   type SseHeaders,
   type SseHeadersOption,
 } from './request.js';
+import type { ConnectionOptions } from './transport/connection-options.js';
 
 export type { ReconnectQuestion, ShouldReconnect, SseBody, SseHeaders, SseHeadersOption } from './request.js';
 
@@ -37,8 +38,11 @@ export interface ReconnectOptions {
   resetAfter?: number;
 }
 
-/** Options shared by `createSseClient`, `EventSource` and the stream actors. */
-export interface SseOptions {
+/**
+ * Options shared by `createSseClient`, `EventSource` and the stream actors. The
+ * {@link ConnectionOptions} (`proxy`, `noProxy`, `tls`, `http2`) apply to the Node build only.
+ */
+export interface SseOptions extends ConnectionOptions {
   /** HTTP method. @defaultValue `'GET'` */
   method?: string;
   /** Request body, re-sent on every attempt (for example the prompt of an LLM stream). */

@@ -72,6 +72,13 @@ tail options:
       --trace FILE             write XState inspection events to FILE (JSON Lines)
       --json                   one JSON object per event: {"type","id","data"}
   -q, --quiet                  no connection status on stderr
+      --proxy URL              use this HTTP proxy (CONNECT for https); '' = none. Without it,
+                               http_proxy/HTTP_PROXY, https_proxy/HTTPS_PROXY apply, as in curl
+      --noproxy LIST           hosts that bypass the proxy (NO_PROXY syntax; '*' = all);
+                               replaces no_proxy/NO_PROXY
+      --cacert FILE            trust the CA certificates in FILE (PEM) instead of the bundled ones
+  -k, --insecure               accept any TLS certificate (for test servers only)
+      --http2                  offer HTTP/2 (ALPN h2); HTTP/1.1 servers still work
 Durations: 1500, 1500ms, 30s, 2m (a bare number is milliseconds), at most 2147483647 ms (24.8 days).
 
 demo options:
@@ -184,6 +191,11 @@ function parseTail(args: string[], readStdin: () => string): TailCommand {
       trace: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
+      proxy: { type: 'string' },
+      noproxy: { type: 'string' },
+      cacert: { type: 'string' },
+      insecure: { type: 'boolean', short: 'k' },
+      http2: { type: 'boolean' },
     },
   });
   if (positionals.length !== 1) {
@@ -242,6 +254,7 @@ function parseTail(args: string[], readStdin: () => string): TailCommand {
     ...(heartbeat === undefined ? {} : { heartbeatTimeout: parseDuration('--heartbeat-timeout', heartbeat) }),
     ...(connect === undefined ? {} : { connectTimeout: parseDuration('--connect-timeout', connect) }),
     ...(maxEventSize === undefined ? {} : { maxEventSize: parseWhole('--max-event-size', maxEventSize, 1) }),
+    ...connectionFlags(values),
   };
   return {
     command: 'tail',
@@ -252,6 +265,57 @@ function parseTail(args: string[], readStdin: () => string): TailCommand {
     count: values.count === undefined ? undefined : parseWhole('--count', values.count, 1),
     timeout: values.timeout === undefined ? undefined : parseDuration('--timeout', values.timeout),
     trace: values.trace,
+  };
+}
+
+/**
+ * `--proxy`, `--noproxy`, `--cacert`, `--insecure`, `--http2` as library options. Like curl, the
+ * proxy variables apply unless `--proxy` says otherwise (`--proxy ''` = none).
+ */
+function connectionFlags(values: {
+  proxy?: string | undefined;
+  noproxy?: string | undefined;
+  cacert?: string | undefined;
+  insecure?: boolean | undefined;
+  http2?: boolean | undefined;
+}): Pick<SseClientOptions, 'proxy' | 'noProxy' | 'tls' | 'http2'> {
+  const { proxy, noproxy, cacert, insecure, http2 } = values;
+  if (proxy !== undefined && proxy !== '') {
+    let url: URL | undefined;
+    try {
+      url = new URL(proxy);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new UsageError(
+        `--proxy expects an http:// or https:// URL (or '' for none), got ${printableJson(proxy)}`,
+      );
+    }
+  }
+  let ca: string | undefined;
+  if (cacert !== undefined) {
+    try {
+      ca = readFileSync(cacert, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read --cacert ${cacert}: ${(error as Error).message}`);
+    }
+    if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new UsageError(`--cacert ${cacert} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+    }
+  }
+  return {
+    proxy: proxy === undefined ? 'env' : proxy === '' ? false : proxy,
+    ...(noproxy === undefined ? {} : { noProxy: noproxy }),
+    ...(ca === undefined && insecure !== true
+      ? {}
+      : {
+          tls: {
+            ...(ca === undefined ? {} : { ca }),
+            ...(insecure === true ? { rejectUnauthorized: false } : {}),
+          },
+        }),
+    ...(http2 === true ? { http2: true } : {}),
   };
 }
 

@@ -4,9 +4,17 @@
  * files and declaration bugs that tests against the source tree cannot see.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -42,6 +50,98 @@ describe('the packed package', () => {
     const files = readdirSync(join(project, 'node_modules', 'sse-machine'), { recursive: true }).map(String);
     expect(files.some((f) => f.startsWith('dist/'))).toBe(true);
     expect(files.filter((f) => /^(test|bench|scripts|examples)\//.test(f))).toEqual([]);
+  });
+
+  it('ships only what resolves: no machine source (it imports src/), no CLI source map', () => {
+    const files = readdirSync(join(project, 'node_modules', 'sse-machine'), { recursive: true }).map(String);
+    expect(files.filter((f) => f.startsWith('machines') || f.startsWith('src'))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('dist/cli') && f.endsWith('.map'))).toEqual([]);
+    // Every relative import of every shipped module points at a shipped file.
+    const missing: string[] = [];
+    for (const file of files.filter((f) => /\.(c?js|d\.c?ts)$/.test(f))) {
+      const text = readFileSync(join(project, 'node_modules', 'sse-machine', file), 'utf8');
+      for (const [, spec] of text.matchAll(/(?:from |require\(|import\()['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        // A declaration file names the module (`./chunk.js`); its types are the `.d.ts` beside it.
+        const named = join(dirname(file), spec!);
+        const target = /\.d\.c?ts$/.test(file) ? named.replace(/\.(c?)js$/, '.d.$1ts') : named;
+        if (!files.includes(target)) missing.push(`${file} -> ${spec}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('is one module graph in CommonJS as in ESM: one SseError, one machine across entries', () => {
+    const probe = (entry: string, load: (spec: string) => string) => `
+${load('sse-machine')}
+${load('sse-machine/eventsource')}
+${load('sse-machine/parser')}
+${load('sse-machine/machine')}
+${load('sse-machine/testing')}
+const [root, es, parser, machine, testing] = mods;
+const error = new parser.SseError('NETWORK', 'x');
+console.log(JSON.stringify({
+  sameClass: [es, parser, machine].map((m) => (m.SseError ?? root.SseError) === root.SseError),
+  instanceOf: error instanceof root.SseError && error instanceof machine.SseError,
+  sameChart: machine.sseMachine === root.sseMachine,
+  testingChart: typeof testing.startSseServer,
+  entry: ${JSON.stringify(entry)},
+}));`;
+    writeFileSync(
+      join(project, 'graph.cjs'),
+      `const mods = [];${probe('cjs', (spec) => `mods.push(require('${spec}'));`)}`,
+    );
+    writeFileSync(
+      join(project, 'graph.mjs'),
+      `const mods = [];${probe('esm', (spec) => `mods.push(await import('${spec}'));`)}`,
+    );
+    const expected = (entry: string) => ({
+      sameClass: [true, true, true],
+      instanceOf: true,
+      sameChart: true,
+      testingChart: 'function',
+      entry,
+    });
+    expect(JSON.parse(run('node', ['graph.cjs']))).toEqual(expected('cjs'));
+    expect(JSON.parse(run('node', ['graph.mjs']))).toEqual(expected('esm'));
+  });
+
+  it('creates one undici Agent in CommonJS whichever entries are required', () => {
+    // Every `new Agent(` of the Node graph (the shared default agent, and the dispatchers chosen by
+    // proxy, tls and http2) sits in one module that every entry requires, so each exists once.
+    const dist = join(project, 'node_modules', 'sse-machine', 'dist');
+    const holders = readdirSync(dist)
+      .filter((f) => f.endsWith('.cjs'))
+      .filter((f) => /new (?:undici\.|import_undici\.)?Agent\(/.test(readFileSync(join(dist, f), 'utf8')));
+    expect(holders).toHaveLength(1);
+  });
+
+  it('gives browsers, Deno, Bun and workers the fetch graph, which never imports undici or node:', () => {
+    const resolved: Record<string, string> = {};
+    for (const condition of ['deno', 'bun', 'workerd', 'worker', 'browser', 'node']) {
+      for (const entry of ['', '/eventsource', '/parser', '/machine']) {
+        const script = `console.log(import.meta.resolve('sse-machine${entry}'));`;
+        const url = run('node', ['--conditions', condition, '--input-type=module', '-e', script]).trim();
+        resolved[`${condition} sse-machine${entry}`] = url.slice(url.indexOf('/dist/') + 1);
+      }
+    }
+    const expected: Record<string, string> = {};
+    for (const condition of ['deno', 'bun', 'workerd', 'worker', 'browser', 'node']) {
+      for (const [entry, file] of [
+        ['', 'index'],
+        ['/eventsource', 'eventsource'],
+        ['/parser', 'parser'],
+        ['/machine', 'machine'],
+      ]) {
+        expected[`${condition} sse-machine${entry}`] =
+          condition === 'node' ? `dist/${file}.js` : `dist/fetch/${file}.js`;
+      }
+    }
+    expect(resolved).toEqual(expected);
+    const fetchDir = join(project, 'node_modules', 'sse-machine', 'dist', 'fetch');
+    const offenders = readdirSync(fetchDir)
+      .filter((f) => /\.c?js$/.test(f))
+      .filter((f) => /(?:from |require\()['"](?:undici|node:)/.test(readFileSync(join(fetchDir, f), 'utf8')));
+    expect(offenders).toEqual([]);
   });
 
   it('imports every entry with import and with require', () => {
@@ -170,5 +270,88 @@ void server.then(async (s) => { const url: string = s.url('/events'); void url; 
       }),
     );
     expect(() => run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', '.'])).not.toThrow();
+  });
+
+  it('type-checks a worker consumer (bundler resolution, workerd condition) without undici or node types', () => {
+    writeFileSync(
+      join(project, 'worker.ts'),
+      `import { createSseClient, SseError, type SseEvent } from 'sse-machine';
+import { EventSource } from 'sse-machine/eventsource';
+import { createEventStreamParser } from 'sse-machine/parser';
+const client = createSseClient('https://example.com/events', { autoConnect: false, fetch: globalThis.fetch });
+client.on('message', (event: SseEvent) => void event.data);
+const source: EventSource = new EventSource('https://example.com/events');
+source.close();
+void createEventStreamParser; void new SseError('NETWORK', 'x').code;
+// @ts-expect-error: the fetch build has no undici transport
+import { createUndiciTransport } from 'sse-machine';
+void createUndiciTransport;
+`,
+    );
+    writeFileSync(
+      join(project, 'tsconfig.worker.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          customConditions: ['workerd', 'worker'],
+          target: 'es2022',
+          lib: ['es2023', 'dom'],
+          types: [],
+          skipLibCheck: true,
+        },
+        files: ['worker.ts'],
+      }),
+    );
+    let output = '';
+    try {
+      run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.worker.json']);
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(output).toBe('');
+  });
+
+  it('type-checks every entry under moduleResolution node10 (no exports map: typesVersions)', () => {
+    writeFileSync(
+      join(project, 'node10.ts'),
+      `import { createSseClient, SseError } from 'sse-machine';
+import { EventSource } from 'sse-machine/eventsource';
+import { createEventStreamParser } from 'sse-machine/parser';
+import { sseMachine } from 'sse-machine/machine';
+import { startSseServer } from 'sse-machine/testing';
+const code: string = new SseError('NETWORK', 'x').code;
+void code; void createSseClient; void EventSource; void createEventStreamParser; void sseMachine; void startSseServer;
+// @ts-expect-error: the parser entry has no such export (proves the types were found, not any)
+import { noSuchExport } from 'sse-machine/parser';
+void noSuchExport;
+`,
+    );
+    writeFileSync(
+      join(project, 'tsconfig.node10.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          target: 'es2022',
+          lib: ['es2023', 'dom'],
+          types: ['node'],
+          skipLibCheck: true,
+          ignoreDeprecations: '5.0',
+        },
+        files: ['node10.ts'],
+      }),
+    );
+    let output = '';
+    try {
+      run('node', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.node10.json']);
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(output).toBe('');
   });
 });

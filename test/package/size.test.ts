@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 /** Documented in README ("Size"): minified + gzipped bytes of the browser `createSseClient`. */
 // Measured 9.6 KB (9,850 B) on 1 Dec, after option validation and the timer caps grew it by 0.7 KB;
+// 9,937 B on 2 Dec: +90 B for refusing the Node-only proxy/tls options in the fetch build;
 // the issue's aim of 6 KB is not met. The budget catches growth.
 const BROWSER_CLIENT_BUDGET = 10 * 1024;
 
