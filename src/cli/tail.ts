@@ -49,7 +49,12 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
  */
 export function describeError(error: SseError): string {
   const status = error.status === undefined ? '' : ` (status ${error.status})`;
-  const cause = typeof error.cause === 'string' ? ` (${redactUrlsIn(error.cause)})` : '';
+  // RECONNECT_EXHAUSTED carries the failure that used up the budget: say what it was.
+  const cause = isSseError(error.cause)
+    ? ` (${error.cause.code}: ${error.cause.message})`
+    : typeof error.cause === 'string'
+      ? ` (${redactUrlsIn(error.cause)})`
+      : '';
   return escapeText(`${error.code}: ${error.message}${status}${cause}`);
 }
 

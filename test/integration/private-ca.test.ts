@@ -51,9 +51,9 @@ function firstEvent(options: SseClientOptions): Promise<string> {
 }
 
 describe.skipIf(skip)('library: a private CA', () => {
-  it('refuses the certificate by default (NETWORK, naming the TLS failure)', async () => {
+  it('refuses the certificate by default (TLS, final, naming the certificate failure)', async () => {
     expect(await firstEvent({})).toMatch(
-      /^error NETWORK: request to https:\/\/127\.0\.0\.1:\d+\/events failed: .*certificate/,
+      /^error TLS: TLS certificate of https:\/\/127\.0\.0\.1:\d+\/events refused: .*certificate/,
     );
   });
 
@@ -85,7 +85,7 @@ describe.skipIf(skip)('CLI: --cacert and --insecure', () => {
   it('fails (exit 1) without them, naming the certificate problem', async () => {
     const result = await tail();
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/NETWORK.*certificate/);
+    expect(result.err).toMatch(/TLS.*certificate/);
   });
 
   it('--cacert FILE trusts the CA', async () => {

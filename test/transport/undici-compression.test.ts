@@ -198,9 +198,7 @@ describe('the compression option of the undici transport', () => {
 });
 
 describe('SseOptions.compression through createSseClient', () => {
-  // Needs src/index.ts to pass `compression` to createUndiciTransport (the lead's wiring); flip to
-  // `it` with that change.
-  it.fails('compression: false sends Accept-Encoding: identity', async () => {
+  it('compression: false sends Accept-Encoding: identity', async () => {
     let seen: string | undefined;
     const url = await listen((request, response) => {
       seen = request.headers['accept-encoding'];
