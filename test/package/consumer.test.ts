@@ -21,7 +21,13 @@ const root = resolve(import.meta.dirname, '../..');
 let project: string;
 
 function run(command: string, args: string[], cwd = project): string {
-  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    // The command's own output is what a failure must show (tsc's diagnostics, npm's complaint).
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
 }
 
 beforeAll(() => {
@@ -205,7 +211,7 @@ const typed: SseEvent = { type: 'message', data: '', lastEventId: '' };
 void typed; void isSseError;
 
 // Overriding named delays type-checks...
-sseMachine.provide({ delays: { reconnectDelay: 5, heartbeatTimeout: () => 10 } });
+sseMachine.provide({ delays: { reconnectDelay: 5, resetAfter: () => 10 } });
 // ...a delay the chart does not declare does not.
 // @ts-expect-error: unknown delay name
 sseMachine.provide({ delays: { noSuchDelay: 5 } });

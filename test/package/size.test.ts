@@ -12,8 +12,11 @@ const root = resolve(import.meta.dirname, '../..');
 /** Documented in README ("Size"): minified + gzipped bytes of the browser `createSseClient`. */
 // Measured 9.6 KB (9,850 B) on 1 Dec, after option validation and the timer caps grew it by 0.7 KB;
 // 9,937 B on 2 Dec: +90 B for refusing the Node-only proxy/tls options in the fetch build;
-// the issue's aim of 6 KB is not met. The budget catches growth.
-const BROWSER_CLIENT_BUDGET = 10 * 1024;
+// 13,569 B on 2 Dec after the core redesign and the hostile-server work: the stream's watchdog and
+// cursor coalescing (+1.6 KB minified), header syntax and URL redaction (+1.9 KB), byte strings,
+// TLS reasons; by module (minified): chart 5.1 KB, parser 4.3, options 3.9, client 3.5, attempt 3.5.
+// The issue's aim of 6 KB is not met. The budget catches growth.
+const BROWSER_CLIENT_BUDGET = 14 * 1024;
 
 async function bundle(contents: string): Promise<{ code: string; inputs: string[] }> {
   const result = await build({
