@@ -9,8 +9,12 @@
  */
 import type { SnapshotFrom } from 'xstate';
 import { getShortestPaths, getSimplePaths, type StatePath } from 'xstate/graph';
-import { type SseMachineEvent, type SseMachineInput, sseMachine } from '../../machines/connection.machine.js';
-import type { SseErrorCode } from '../errors.js';
+import {
+  type SseMachineEvent,
+  type SseMachineInput,
+  sseMachine,
+} from '../../../machines/connection.machine.js';
+import type { SseErrorCode } from '../../../src/errors.js';
 
 /** A snapshot of the connection machine. */
 export type ModelSnapshot = SnapshotFrom<typeof sseMachine>;
