@@ -15,6 +15,11 @@
  * - `unavailable`: answer 503 with `Retry-After: 2`.
  * - `no-content`: answer 204.
  * - `wrong-content-type`: answer 200 `text/plain`.
+ *
+ * @example
+ * ```ts
+ * const silent: ServerAction[] = ['open']; // opens, then says nothing
+ * ```
  */
 export type ServerAction =
   | 'open'
@@ -52,7 +57,15 @@ export interface ConnectionScenario {
   readonly timers: readonly string[];
 }
 
-/** Names of the built-in {@link CONNECTION_SCENARIOS}. */
+/**
+ * Names of the built-in {@link CONNECTION_SCENARIOS}.
+ *
+ * @example
+ * ```ts
+ * const names: ConnectionScenarioName[] = ['noHeartbeat', 'resumption'];
+ * const scenarios = names.map((name) => CONNECTION_SCENARIOS[name]);
+ * ```
+ */
 export type ConnectionScenarioName =
   | 'heartbeat'
   | 'noHeartbeat'

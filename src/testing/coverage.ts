@@ -8,7 +8,15 @@ import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition, Inspection
 import { sseMachine } from '../../machines/connection.machine.js';
 import { describeChart } from '../visualize/chart-graph.js';
 
-/** What a {@link CoverageRecorder} saw against what the chart has. */
+/**
+ * What a {@link CoverageRecorder} saw against what the chart has.
+ *
+ * @example
+ * ```ts
+ * const { states, transitions }: CoverageReport = coverage.report();
+ * console.log(states.missing, transitions.missing); // what a new scenario could reach
+ * ```
+ */
 export interface CoverageReport {
   /** State nodes entered, by id (`sse.active.connecting`). */
   readonly states: {
@@ -30,7 +38,15 @@ export interface CoverageReport {
   };
 }
 
-/** Collects coverage from inspection events; pass {@link CoverageRecorder.inspect} to `createActor`. */
+/**
+ * Collects coverage from inspection events; pass {@link CoverageRecorder.inspect} to `createActor`.
+ *
+ * @example
+ * ```ts
+ * const coverage: CoverageRecorder = createCoverageRecorder();
+ * createSseClient(url, { inspect: coverage.inspect });
+ * ```
+ */
 export interface CoverageRecorder {
   /** The inspection observer: pass it as `createActor(machine, { inspect })`, for any number of actors. */
   readonly inspect: (event: InspectionEvent) => void;

@@ -28,7 +28,16 @@ import { TestClock } from './test-clock.js';
 
 export type { StateDetails } from './shim/state-details.js';
 
-/** One request the loopback server holds, with the verbs the generator answers it with. */
+/**
+ * One request the loopback server holds, with the verbs the generator answers it with
+ * (`ParkedRequest` of {@link startSseServer} is one).
+ *
+ * @example
+ * ```ts
+ * const request: LoopbackRequest = await server.nextRequest('/events');
+ * request.respond(503, { 'retry-after': '2' }, 'busy');
+ * ```
+ */
 export interface LoopbackRequest {
   /** Lower-case request headers. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -44,7 +53,16 @@ export interface LoopbackRequest {
   respond(status: number, headers?: Readonly<Record<string, string>>, body?: string): void;
 }
 
-/** What the generator needs of a server: `startSseServer()` from this entry has it. */
+/**
+ * What the generator needs of a server: `startSseServer()` from this entry has it; in a browser,
+ * a relay to a Node server (see `test/examples/pages/status-badge-page.ts`).
+ *
+ * @example
+ * ```ts
+ * const server: LoopbackServer = await startSseServer();
+ * generateConnectionTests({ server, start, close, expect });
+ * ```
+ */
 export interface LoopbackServer {
   /** Absolute URL of `path` on the server. */
   url(path: string): string;
@@ -52,7 +70,15 @@ export interface LoopbackServer {
   nextRequest(path: string): Promise<LoopbackRequest>;
 }
 
-/** What the generator hands `start`: forward both to `createSseClient` (spread them into its options). */
+/**
+ * What the generator hands `start`: forward both to `createSseClient` (spread them into its options).
+ *
+ * @example
+ * ```ts
+ * const start = (url: string, options: ConnectionTestOptions) =>
+ *   createSseClient(url, { heartbeatTimeout: 15_000, ...options });
+ * ```
+ */
 export interface ConnectionTestOptions {
   /** The simulated clock the chart's timers must run on: pass it as `createSseClient`'s `clock`. */
   readonly clock: TestClock;
@@ -60,17 +86,47 @@ export interface ConnectionTestOptions {
   readonly inspect: (event: InspectionEvent) => void;
 }
 
-/** The step a state assertion runs after. */
+/**
+ * One event the loopback server sent (`id: 3`, `data: event 3`).
+ *
+ * @example
+ * ```ts
+ * const connected: StateAssertion<Badge> = (badge, _details, { events }) =>
+ *   assert.deepEqual(badge.items(), events.map((event: SentEvent) => event.data));
+ * ```
+ */
+export interface SentEvent {
+  /** Its id: `1`, `2`, … along the path. */
+  readonly id: string;
+  /** Its data: `event 1`, `event 2`, … */
+  readonly data: string;
+}
+
+/**
+ * The step a state assertion runs after.
+ *
+ * @example
+ * ```ts
+ * const connected: StateAssertion<Badge> = (badge, _details, step: ConnectionStep) =>
+ *   assert.equal(badge.count(), step.events.length, step.path);
+ * ```
+ */
 export interface ConnectionStep {
   /** The path so far: `connecting → connected (open) → reconnecting (heartbeat timeout)`. */
   readonly path: string;
   /** Every event the server sent on this path so far, in order, across reconnects. */
-  readonly events: readonly { readonly id: string; readonly data: string }[];
+  readonly events: readonly SentEvent[];
 }
 
 /**
  * What the app must show in a state. Throw (any assertion library) when it does not; the message
  * is reported after the path and step.
+ *
+ * @example
+ * ```ts
+ * const reconnecting: StateAssertion<Badge> = (badge, { delay }) =>
+ *   assert.equal(badge.text(), `reconnecting in ${Math.ceil((delay ?? 0) / 1000)} s`);
+ * ```
  */
 export type StateAssertion<App> = (
   app: App,
@@ -78,7 +134,46 @@ export type StateAssertion<App> = (
   step: ConnectionStep,
 ) => void | Promise<void>;
 
-/** What {@link generateConnectionTests} needs to know about the app under test. */
+/**
+ * What the app must show in each connection state; a state without an assertion is only driven
+ * through. Each runs after every step that leaves the connection in its state.
+ *
+ * @example
+ * ```ts
+ * const expectations: ConnectionExpectations<Badge> = {
+ *   connected: (badge) => assert.equal(badge.text(), 'online'),
+ *   failed: (badge, { error }) => assert.equal(badge.text(), `offline: ${error?.code}`),
+ * };
+ * ```
+ */
+export interface ConnectionExpectations<App> {
+  /** Only for an app that does not connect on start (the suite has `connect`). */
+  readonly idle?: StateAssertion<App>;
+  /** An attempt is under way (`details.attempt` counts them). */
+  readonly connecting?: StateAssertion<App>;
+  /** The stream is open; `step.events` is what the server sent so far. */
+  readonly connected?: StateAssertion<App>;
+  /** Waiting `details.delay` ms (`details.reason` says why) after `details.error`. */
+  readonly reconnecting?: StateAssertion<App>;
+  /** Given up: `details.error` says why (`NO_CONTENT`, `BAD_CONTENT_TYPE`, `RECONNECT_EXHAUSTED`, …). */
+  readonly failed?: StateAssertion<App>;
+  /** Closed by the app (or by a server end the app's `reconnectOnEnd` makes final). */
+  readonly closed?: StateAssertion<App>;
+}
+
+/**
+ * What {@link generateConnectionTests} needs to know about the app under test.
+ *
+ * @example
+ * ```ts
+ * const suite: ConnectionTestSuite<Badge> = {
+ *   server: () => server,
+ *   start: (url, options) => mountBadge(url, options),
+ *   close: (badge) => badge.unmount(),
+ *   expect: { connected: (badge) => assert.equal(badge.text(), 'online') },
+ * };
+ * ```
+ */
 export interface ConnectionTestSuite<App> {
   /** The loopback server (or a getter, for a server started in `beforeAll`). */
   readonly server: LoopbackServer | (() => LoopbackServer);
@@ -98,7 +193,7 @@ export interface ConnectionTestSuite<App> {
    */
   connect?(app: App): void | Promise<void>;
   /** What the app must show in each state, checked after every step of every path. */
-  readonly expect: { readonly [S in SseState]?: StateAssertion<App> };
+  readonly expect: ConnectionExpectations<App>;
   /** The server behaviours to cover. @defaultValue every one of {@link CONNECTION_SCENARIOS} */
   readonly scenarios?: readonly ConnectionScenario[];
   /** Records the chart's states and transitions the app's client reached (see {@link createCoverageRecorder}). */
@@ -107,7 +202,15 @@ export interface ConnectionTestSuite<App> {
   readonly stepTimeout?: number;
 }
 
-/** One generated test: plain data, for any test runner. */
+/**
+ * One generated test: plain data, for any test runner.
+ *
+ * @example
+ * ```ts
+ * import { test } from 'node:test';
+ * for (const { description, run } of generateConnectionTests(suite)) test(description, run);
+ * ```
+ */
 export interface ConnectionTestCase {
   /** `no heartbeat: connecting → connected (open) → reconnecting (heartbeat timeout)` */
   readonly description: string;
@@ -412,7 +515,7 @@ async function runPath<App>(
 
   const taken: LoopbackRequest[] = [];
   let request: { attempt: number; request: LoopbackRequest } | undefined;
-  const events: { id: string; data: string }[] = [];
+  const events: SentEvent[] = [];
   const done: Step[] = [];
   const where = (): string => `${scenario.name}: ${describeSteps(done)}`;
 

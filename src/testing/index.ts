@@ -41,6 +41,7 @@ export {
 } from './connection-scenarios.js';
 export { type CoverageRecorder, type CoverageReport, createCoverageRecorder } from './coverage.js';
 export {
+  type ConnectionExpectations,
   type ConnectionStep,
   type ConnectionTestCase,
   type ConnectionTestOptions,
@@ -48,6 +49,7 @@ export {
   generateConnectionTests,
   type LoopbackRequest,
   type LoopbackServer,
+  type SentEvent,
   type StateAssertion,
   type StateDetails,
 } from './generate-connection-tests.js';

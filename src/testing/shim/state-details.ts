@@ -9,10 +9,26 @@ import type { SseMachineContext } from '../../../machines/connection.machine.js'
 import { SseError } from '../../errors.js';
 import type { SseState } from '../../metrics.js';
 
-/** Why a wait before reconnecting lasts as long as it does. */
+/**
+ * Why a wait before reconnecting lasts as long as it does.
+ *
+ * @example
+ * ```ts
+ * const busy = (reason: ReconnectReason | undefined) => reason === 'retry-after';
+ * ```
+ */
 export type ReconnectReason = 'backoff' | 'server-retry' | 'retry-after' | 'chosen' | 'immediate';
 
-/** What a state listener receives besides the state (issue 12's `details`). */
+/**
+ * What a state listener receives besides the state (issue 12's `details`).
+ *
+ * @example
+ * ```ts
+ * client.on('state', (state, details: StateDetails) => {
+ *   if (state === 'reconnecting') show(`reconnecting in ${Math.ceil(details.delay! / 1000)} s`);
+ * });
+ * ```
+ */
 export interface StateDetails {
   /** The state before this one. */
   readonly previous: SseState;

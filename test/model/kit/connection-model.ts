@@ -1,5 +1,6 @@
 /**
- * A test model of the connection statechart: which events each state accepts in a scenario, the
+ * Our own model suite's kit (not published; users get `generateConnectionTests`). A test model of
+ * the connection statechart: which events each state accepts in a scenario, the
  * paths `xstate/graph` derives from them, and the serialization that keys paths by transition.
  *
  * The events are the model's vocabulary; {@link runModelPath} turns each into a real action on a
