@@ -51,6 +51,8 @@ describe('status badge: generated connection paths', () => {
   for (const { description, run } of tests) it(description, run);
 
   it('reaches the chart through the app: every scenario, a one-line coverage report', () => {
+    const descriptions = tests.map((test) => test.description);
+    expect(new Set(descriptions).size).toBe(descriptions.length);
     const names = new Set(tests.map((test) => test.scenario.name));
     expect([...names].sort()).toEqual(
       Object.values(CONNECTION_SCENARIOS)
