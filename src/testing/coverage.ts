@@ -5,9 +5,18 @@
  * @module
  */
 import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition, InspectionEvent } from 'xstate';
+import { sseMachine } from '../../machines/connection.machine.js';
 import { describeChart } from '../visualize/chart-graph.js';
 
-/** What a {@link CoverageRecorder} saw against what the chart has. */
+/**
+ * What a {@link CoverageRecorder} saw against what the chart has.
+ *
+ * @example
+ * ```ts
+ * const { states, transitions }: CoverageReport = coverage.report();
+ * console.log(states.missing, transitions.missing); // what a new scenario could reach
+ * ```
+ */
 export interface CoverageReport {
   /** State nodes entered, by id (`sse.active.connecting`). */
   readonly states: {
@@ -29,13 +38,23 @@ export interface CoverageReport {
   };
 }
 
-/** Collects coverage from inspection events; pass {@link CoverageRecorder.inspect} to `createActor`. */
+/**
+ * Collects coverage from inspection events; pass {@link CoverageRecorder.inspect} to `createActor`.
+ *
+ * @example
+ * ```ts
+ * const coverage: CoverageRecorder = createCoverageRecorder();
+ * createSseClient(url, { inspect: coverage.inspect });
+ * ```
+ */
 export interface CoverageRecorder {
   /** The inspection observer: pass it as `createActor(machine, { inspect })`, for any number of actors. */
   readonly inspect: (event: InspectionEvent) => void;
   /** What was covered so far, as numbers and lists. */
   report(): CoverageReport;
-  /** `states 15/15 (100 %), transitions 25/25 (100 %)` plus what is missing. */
+  /** One line: `chart coverage: states 15/15 (100 %), transitions 25/25 (100 %)`. */
+  summary(): string;
+  /** {@link CoverageRecorder.summary} plus what is missing, one state or edge a line. */
   format(): string;
 }
 
@@ -61,17 +80,19 @@ const percent = (covered: number, total: number): string =>
   `${covered}/${total} (${total === 0 ? 100 : Math.floor((covered / total) * 1000) / 10} %)`;
 
 /**
- * Record the coverage of `machine` (or of any `provide()`d copy of it) by the actors inspected.
+ * Record the coverage of `machine` (the connection chart by default, or any `provide()`d copy of
+ * it) by the actors inspected: pass it to {@link generateConnectionTests} as `coverage`, or its
+ * `inspect` to `createActor`/`createSseClient` yourself.
  *
  * @example
  * ```ts
- * const coverage = createCoverageRecorder(sseMachine);
- * createActor(machine, { inspect: coverage.inspect }).start();
- * // ...
- * console.log(coverage.format());
+ * const coverage = createCoverageRecorder();
+ * const tests = generateConnectionTests({ ...suite, coverage });
+ * // after the tests:
+ * console.log(coverage.summary()); // chart coverage: states 13/15 (86.6 %), transitions 19/25 (76 %)
  * ```
  */
-export function createCoverageRecorder(machine: AnyStateMachine): CoverageRecorder {
+export function createCoverageRecorder(machine: AnyStateMachine = sseMachine): CoverageRecorder {
   const chart = describeChart(machine);
   const states = new Set<string>();
   const edges = new Set<string>();
@@ -108,16 +129,18 @@ export function createCoverageRecorder(machine: AnyStateMachine): CoverageRecord
       },
     };
   };
+  const summary = (): string => {
+    const { states: s, transitions: t } = report();
+    return `chart coverage: states ${percent(s.covered, s.total)}, transitions ${percent(t.covered, t.total)}`;
+  };
   return {
     inspect: record,
     report,
+    summary,
     format() {
       const { states: s, transitions: t } = report();
       const missing = [...s.missing, ...t.missing];
-      return (
-        `states ${percent(s.covered, s.total)}, transitions ${percent(t.covered, t.total)}` +
-        (missing.length === 0 ? '' : `\nmissing:\n  ${missing.join('\n  ')}`)
-      );
+      return summary() + (missing.length === 0 ? '' : `\nmissing:\n  ${missing.join('\n  ')}`);
     },
   };
 }

@@ -1,63 +1,62 @@
 /**
- * Entry `sse-machine/testing`: building blocks for model-based tests of the connection statechart
- * and of apps that embed it.
+ * Entry `sse-machine/testing`: model-based tests of **your** app's connection handling.
  *
- * - {@link startSseServer}: a real loopback `node:http` server that parks every request, so a test
+ * - {@link generateConnectionTests}: the connection chart generates the paths (configured as your
+ *   app configures its client); each test starts your app against a loopback server with a
+ *   simulated clock, drives a real connection along one path, and runs your assertion for the
+ *   state after every step.
+ * - {@link startSseServer}: the loopback `node:http` server that parks every request, so a test
  *   decides each response step by step (open, write, end, destroy, any status).
- * - {@link executablePaths}: paths generated from `sseMachine` by `xstate/graph` for a
- *   {@link ModelScenario}, each with an executor that plays it against the real machine, a real
- *   transport and the server, on a `SimulatedClock`; it throws on any event it cannot perform.
- * - {@link createCoverageRecorder}: state and transition coverage from inspection events.
+ * - {@link createCoverageRecorder}: the chart's states and transitions your app's client reached.
+ * - {@link CONNECTION_SCENARIOS}: server behaviours to cover (heartbeat on and off, a server that
+ *   ends, 503 with `Retry-After`, 204, a wrong content type, a dropped connection with resumption).
  *
  * @example
  * ```ts
- * import { sseMachine } from 'sse-machine/machine';
- * import { createUndiciTransport } from 'sse-machine'; // any HttpTransport works
- * import {
- *   CONNECTION_MODEL_SCENARIOS,
- *   createCoverageRecorder,
- *   executablePaths,
- *   startSseServer,
- * } from 'sse-machine/testing';
+ * import { afterAll, beforeAll, it } from 'vitest';
+ * import { createCoverageRecorder, generateConnectionTests, startSseServer, type SseServer } from 'sse-machine/testing';
  *
- * const server = await startSseServer();
- * const transport = createUndiciTransport();
- * const coverage = createCoverageRecorder(sseMachine);
- * for (const scenario of CONNECTION_MODEL_SCENARIOS) {
- *   for (const path of executablePaths(scenario)) {
- *     await path.run({ server, transport, inspect: coverage.inspect }); // rejects on any divergence
- *   }
- * }
- * console.log(coverage.format()); // states 15/15 (100 %), transitions 25/25 (100 %)
- * await server.close();
+ * let server: SseServer;
+ * beforeAll(async () => { server = await startSseServer(); });
+ * afterAll(() => server.close());
+ * const coverage = createCoverageRecorder();
+ * const tests = generateConnectionTests({
+ *   server: () => server,
+ *   start: (url, options) => mountBadge(url, options), // forwards options to createSseClient
+ *   close: (badge) => badge.unmount(),
+ *   coverage,
+ *   expect: { connected: (badge) => assert.equal(badge.text(), 'online') },
+ * });
+ * for (const { description, run } of tests) it(description, run);
+ * afterAll(() => console.log(coverage.summary()));
  * ```
  *
  * @module
  */
 export {
-  delayedEvents,
-  delayOf,
-  eventKey,
-  getModelPaths,
-  isModelEvent,
-  MODEL_EVENT_ID,
-  type ModelDelay,
-  type ModelPath,
-  type ModelScenario,
-  type ModelSnapshot,
-  maximalPaths,
-  modelEvents,
-  stateKey,
-  transitionKey,
-  traversalOptions,
-} from './connection-model.js';
+  CONNECTION_SCENARIOS,
+  type ConnectionScenario,
+  type ConnectionScenarioName,
+  type ServerAction,
+} from './connection-scenarios.js';
 export { type CoverageRecorder, type CoverageReport, createCoverageRecorder } from './coverage.js';
-export { type ExecutablePath, type ExecutablePathOptions, executablePaths } from './executable-paths.js';
-export { ATTEMPT_HEADER, type ModelRunOptions, observable, runModelPath } from './run-model-path.js';
-export { CONNECTION_MODEL_SCENARIOS } from './scenarios.js';
+export {
+  type ConnectionExpectations,
+  type ConnectionStep,
+  type ConnectionTestCase,
+  type ConnectionTestOptions,
+  type ConnectionTestSuite,
+  generateConnectionTests,
+  type LoopbackRequest,
+  type LoopbackServer,
+  type SentEvent,
+  type StateAssertion,
+  type StateDetails,
+} from './generate-connection-tests.js';
 export {
   type ParkedRequest,
   type RouteHandler,
   type SseServer,
   startSseServer,
 } from './server.js';
+export { TestClock } from './test-clock.js';

@@ -31,7 +31,17 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-/** One request that reached the server, with the verbs to answer it. */
+/**
+ * One request that reached the server, with the verbs to answer it.
+ *
+ * @example
+ * ```ts
+ * const request: ParkedRequest = await server.nextRequest('/events');
+ * expect(request.headers['last-event-id']).toBe('41');
+ * request.open();
+ * await request.write('id: 42\ndata: resumed\n\n');
+ * ```
+ */
 export interface ParkedRequest {
   /** node's request, for what the fields below leave out (the socket, trailers). */
   readonly req: IncomingMessage;
@@ -79,7 +89,16 @@ export interface ParkedRequest {
  */
 export type RouteHandler = (request: ParkedRequest) => void | Promise<void>;
 
-/** The handle {@link startSseServer} returns. */
+/**
+ * The handle {@link startSseServer} returns.
+ *
+ * @example
+ * ```ts
+ * const server: SseServer = await startSseServer();
+ * await server.restart(); // every client sees its connection drop
+ * await server.close();
+ * ```
+ */
 export interface SseServer {
   /** The port, stable across {@link SseServer.restart}. */
   readonly port: number;

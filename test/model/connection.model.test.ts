@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sseMachine } from '../../machines/connection.machine.js';
 import { createCoverageRecorder } from '../../src/testing/coverage.js';
-import { executablePaths } from '../../src/testing/executable-paths.js';
-import { CONNECTION_MODEL_SCENARIOS } from '../../src/testing/scenarios.js';
 import { type SseServer, startSseServer } from '../../src/testing/server.js';
 import { createUndiciTransport } from '../../src/transport/undici.js';
+import { executablePaths } from './kit/executable-paths.js';
+import { CONNECTION_MODEL_SCENARIOS } from './kit/scenarios.js';
 
 let server: SseServer;
 const transport = createUndiciTransport();

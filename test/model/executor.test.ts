@@ -3,13 +3,13 @@
  * real machine departs from the model.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventKey, getModelPaths, type ModelPath } from '../../src/testing/connection-model.js';
-import { executablePaths } from '../../src/testing/executable-paths.js';
-import { runModelPath } from '../../src/testing/run-model-path.js';
-import { CONNECTION_MODEL_SCENARIOS } from '../../src/testing/scenarios.js';
 import { type SseServer, startSseServer } from '../../src/testing/server.js';
 import type { HttpTransport } from '../../src/transport/http.js';
 import { createUndiciTransport } from '../../src/transport/undici.js';
+import { eventKey, getModelPaths, type ModelPath } from './kit/connection-model.js';
+import { executablePaths } from './kit/executable-paths.js';
+import { runModelPath } from './kit/run-model-path.js';
+import { CONNECTION_MODEL_SCENARIOS } from './kit/scenarios.js';
 
 const scenario = CONNECTION_MODEL_SCENARIOS[0]!;
 let server: SseServer;

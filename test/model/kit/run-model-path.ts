@@ -14,9 +14,10 @@ import {
   SimulatedClock,
   transition,
 } from 'xstate';
-import { sseMachine } from '../../machines/connection.machine.js';
-import { createConnectionMachine } from '../connection-machine.js';
-import type { HttpTransport } from '../transport/http.js';
+import { sseMachine } from '../../../machines/connection.machine.js';
+import { createConnectionMachine } from '../../../src/connection-machine.js';
+import type { ParkedRequest, SseServer } from '../../../src/testing/server.js';
+import type { HttpTransport } from '../../../src/transport/http.js';
 import {
   delayOf,
   eventKey,
@@ -26,7 +27,6 @@ import {
   type ModelSnapshot,
   stateKey,
 } from './connection-model.js';
-import type { ParkedRequest, SseServer } from './server.js';
 
 /**
  * The header carrying the attempt number, so the executor answers the current attempt's request

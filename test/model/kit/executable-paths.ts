@@ -32,7 +32,9 @@ let runs = 0;
  * @example
  * ```ts
  * import { createUndiciTransport } from 'sse-machine'; // or any HttpTransport
- * import { createCoverageRecorder, executablePaths, startSseServer } from 'sse-machine/testing';
+ * import { createCoverageRecorder } from '../../../src/testing/coverage.js';
+ * import { startSseServer } from '../../../src/testing/server.js';
+ * import { executablePaths } from './executable-paths.js';
  *
  * const server = await startSseServer();
  * const coverage = createCoverageRecorder(sseMachine);

@@ -1,5 +1,6 @@
 /**
- * A test model of the connection statechart: which events each state accepts in a scenario, the
+ * Our own model suite's kit (not published; users get `generateConnectionTests`). A test model of
+ * the connection statechart: which events each state accepts in a scenario, the
  * paths `xstate/graph` derives from them, and the serialization that keys paths by transition.
  *
  * The events are the model's vocabulary; {@link runModelPath} turns each into a real action on a
@@ -9,8 +10,12 @@
  */
 import type { SnapshotFrom } from 'xstate';
 import { getShortestPaths, getSimplePaths, type StatePath } from 'xstate/graph';
-import { type SseMachineEvent, type SseMachineInput, sseMachine } from '../../machines/connection.machine.js';
-import { SseError, type SseErrorCode } from '../errors.js';
+import {
+  type SseMachineEvent,
+  type SseMachineInput,
+  sseMachine,
+} from '../../../machines/connection.machine.js';
+import { SseError, type SseErrorCode } from '../../../src/errors.js';
 
 /** A snapshot of the connection machine. */
 export type ModelSnapshot = SnapshotFrom<typeof sseMachine>;
@@ -271,6 +276,9 @@ export function maximalPaths(paths: readonly ModelPath[]): ModelPath[] {
   });
 }
 
+/** Events offered in almost every state, kept out of the simple-path traversal. */
+const CONTROL_EVENTS: ReadonlySet<string> = new Set(['RECONNECT', 'STREAM.RESTART', 'HOLD', 'FLOW']);
+
 /**
  * Paths of `sseMachine` in a scenario: shortest paths to every transition-keyed vertex (every
  * transition the scenario can take) and, with `simple: true`, every simple path between states.
@@ -285,9 +293,14 @@ export function maximalPaths(paths: readonly ModelPath[]): ModelPath[] {
 export function getModelPaths(scenario: ModelScenario, options: { simple?: boolean } = {}): ModelPath[] {
   const shortest = getShortestPaths(sseMachine, traversalOptions(scenario));
   if (options.simple !== true) return maximalPaths(shortest);
-  const simple = getSimplePaths(
-    sseMachine,
-    traversalOptions(scenario, (snapshot) => stateKey(snapshot)),
-  );
+  // Simple paths without the control events (RECONNECT and its STREAM.RESTART, HOLD, FLOW): each
+  // is offered in almost every state, and every ordering of them is a new simple path (the count
+  // explodes); their edges are covered by the shortest paths.
+  const options_ = traversalOptions(scenario, (snapshot) => stateKey(snapshot));
+  const simple = getSimplePaths(sseMachine, {
+    ...options_,
+    filterEvents: (snapshot: ModelSnapshot, event: SseMachineEvent) =>
+      !CONTROL_EVENTS.has(event.type) && options_.filterEvents(snapshot, event),
+  });
   return maximalPaths([...shortest, ...simple]);
 }
