@@ -65,6 +65,24 @@ const TIMEOUTS: Record<SilenceTimer, [SseErrorCode, string]> = {
  */
 const STOPPED = new Error('sse-machine: the attempt was stopped');
 
+/**
+ * What broke a body, in words a person reads: undici says `other side closed` or `Response does not
+ * match the HTTP/1.1 protocol (Invalid EOF state)` when the server drops the socket mid-response.
+ * The original stays the error's `cause`.
+ */
+function describeBreak(cause: unknown): string {
+  const message = String((cause as Error)?.message ?? cause);
+  const code = (cause as { code?: unknown })?.code;
+  if (
+    /other side closed|Invalid EOF state|terminated|socket hang up/i.test(message) ||
+    code === 'UND_ERR_SOCKET' ||
+    code === 'ECONNRESET'
+  ) {
+    return 'the server closed the connection in the middle of the stream';
+  }
+  return message;
+}
+
 /** A transport's error names no attempt (it does not know it): the attempt adds its number. */
 function withAttempt(error: SseError, attempt: number): SseError {
   if (error.attempt !== undefined) return error;
@@ -317,7 +335,7 @@ export function startAttempt(scope: AttemptScope): Attempt {
       fail(
         new SseError(
           'NETWORK',
-          `the stream from ${finalUrl} broke: ${String((cause as Error)?.message ?? cause)}`,
+          `the stream from ${finalUrl} broke: ${describeBreak(cause)}`,
           { url: finalUrl, attempt, cause },
         ),
         true,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FAST_RECONNECT, nextError, nextEvents, useServer } from '../helpers/harness.js';
+import type { SseError } from '../../src/errors.js';
+import { FAST_RECONNECT, nextError, nextEvents, useServer, waitForState } from '../helpers/harness.js';
 
 // A connection reset in the middle of an event: the half-received event must not be delivered, and
 // its id must not become the cursor (the server would otherwise skip it on resumption).
@@ -44,5 +45,24 @@ describe('connection reset in the middle of an event', () => {
     await broken;
     const second = await h.server.nextRequest('/events');
     expect(second.headers['last-event-id']).toBe('1');
+  });
+});
+
+describe('what a dropped stream is called', () => {
+  const s = h;
+  it('says the server closed the connection mid-stream, keeping undici’s error as the cause', async () => {
+    const client = s.client('/events', { reconnect: { strategy: 'none' } });
+    const errors: SseError[] = [];
+    client.on('error', (error) => errors.push(error));
+    const request = await s.server.nextRequest('/events');
+    request.open();
+    await request.write('data: half');
+    const failed = waitForState(client, 'failed');
+    request.destroy();
+    await failed;
+    const [first] = errors;
+    expect(first?.code, `errors seen: ${errors.map((e) => e.code).join(', ')}`).toBe('NETWORK');
+    expect(first?.message).toMatch(/the server closed the connection in the middle of the stream$/);
+    expect(first?.cause, 'undici’s own error is kept').toBeInstanceOf(Error);
   });
 });
