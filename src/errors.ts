@@ -32,8 +32,6 @@ export const SSE_ERROR_CODES = [
   'IDLE_EVENT_TIMEOUT',
   'EVENT_TOO_LARGE',
   'RECONNECT_EXHAUSTED',
-  'ENDED',
-  'ABORTED',
   'LISTENER',
   'BUFFER_OVERFLOW',
 ] as const;
@@ -164,7 +162,7 @@ export class SseError extends Error {
 
   /**
    * `instanceof SseError` holds for an error from any copy of sse-machine (two installs, the
-   * CommonJS and ESM entries), as with undici's errors: it checks the registry brand, not the class.
+   * CommonJS and ESM entries), as with the errors of Node's HTTP client: it checks the registry brand, not the class.
    *
    * @example
    * ```ts

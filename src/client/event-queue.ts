@@ -79,10 +79,15 @@ export class EventQueue implements AsyncIterableIterator<SseEvent> {
     this.done = true;
     this.failure = error;
     if (discard) {
-      // A consumer that is gone no longer holds the cursor back.
-      for (let i = this.head; i < this.tickets.length; i++) {
-        const ticket = this.tickets[i];
-        if (ticket !== undefined) this.onTaken(ticket);
+      // Discarded events were never taken: a consumer that leaves the loop (and closes the client)
+      // keeps the cursor at the last event it took, so a restart resumes before these. One that
+      // overflowed (`'error'`) is gone for good and releases them, or it would hold back the
+      // cursor of every other consumer.
+      if (error !== undefined) {
+        for (let i = this.head; i < this.tickets.length; i++) {
+          const ticket = this.tickets[i];
+          if (ticket !== undefined) this.onTaken(ticket);
+        }
       }
       this.buffer = [];
       this.tickets = [];

@@ -66,8 +66,26 @@ export const script: SystemDep = {
   install: 'apt-get install -y bsdutils (util-linux), or run .ci/run',
 };
 
+/** tinyproxy, a real forward proxy, for `test/integration/proxy.test.ts`. */
+export const tinyproxy: SystemDep = {
+  name: 'tinyproxy',
+  tests: 'proxy tests (test/integration/proxy.test.ts)',
+  available: onPath('tinyproxy'),
+  missing: 'no `tinyproxy` on PATH',
+  install: 'apt-get install -y tinyproxy, or run .ci/run',
+};
+
+/** openssl, to make a private CA and certificates in the TLS, proxy and HTTP/2 tests. */
+export const openssl: SystemDep = {
+  name: 'openssl',
+  tests: 'TLS tests (test/integration/{private-ca,http2,proxy}.test.ts)',
+  available: onPath('openssl'),
+  missing: 'no `openssl` on PATH',
+  install: 'apt-get install -y openssl, or run .ci/run',
+};
+
 /** Every system dependency of the suite. */
-export const SYSTEM_DEPS: readonly SystemDep[] = [chromium, script];
+export const SYSTEM_DEPS: readonly SystemDep[] = [chromium, script, tinyproxy, openssl];
 
 /** Skip the tests of `dep` when it is missing, unless the run requires it (then they fail). */
 export function skipWithout(dep: SystemDep): boolean {

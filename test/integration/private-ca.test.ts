@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSseClient, type SseClient, type SseClientOptions } from '../../src/index.js';
 import { ensureBuilt, runCli } from '../cli/run-cli.js';
-import { createPrivateCa, hasOpenssl, type PrivateCa } from './private-ca.js';
-import { toolMissing } from './tinyproxy.js';
+import { openssl, skipWithout } from '../helpers/system-deps.js';
+import { createPrivateCa, type PrivateCa } from './private-ca.js';
 
-const skip = toolMissing('openssl', hasOpenssl(), 'apt-get install -y openssl');
+const skip = skipWithout(openssl);
 
 let ca: PrivateCa;
 let server: Server;

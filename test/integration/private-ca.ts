@@ -23,16 +23,6 @@ export interface PrivateCa {
   remove(): void;
 }
 
-/** Whether the `openssl` command is on the PATH. */
-export function hasOpenssl(): boolean {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Make a CA and a server certificate (EC P-256, a day long). */
 export function createPrivateCa(): PrivateCa {
   const dir = mkdtempSync(join(tmpdir(), 'sse-machine-ca-'));

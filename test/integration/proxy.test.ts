@@ -16,12 +16,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSseClient, type SseClient, type SseClientOptions } from '../../src/index.js';
 import { ensureBuilt, runCli } from '../cli/run-cli.js';
-import { createPrivateCa, hasOpenssl, type PrivateCa } from './private-ca.js';
-import { hasTinyproxy, startTinyproxy, type Tinyproxy, toolMissing } from './tinyproxy.js';
+import { openssl, skipWithout, tinyproxy } from '../helpers/system-deps.js';
+import { createPrivateCa, type PrivateCa } from './private-ca.js';
+import { startTinyproxy, type Tinyproxy } from './tinyproxy.js';
 
-const skip =
-  toolMissing('tinyproxy', hasTinyproxy(), 'apt-get install -y tinyproxy') ||
-  toolMissing('openssl', hasOpenssl(), 'apt-get install -y openssl');
+const skip = skipWithout(tinyproxy) || skipWithout(openssl);
 
 /** One event saying how the request arrived: the `Via` header the proxy added, or `direct`. */
 function answer(req: IncomingMessage, res: ServerResponse): void {

@@ -22,31 +22,6 @@ export interface Tinyproxy {
   stop(): Promise<void>;
 }
 
-/** Whether `tinyproxy` can be started (`apt-get install -y tinyproxy`). */
-export function hasTinyproxy(): boolean {
-  try {
-    execFileSync('tinyproxy', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Tests that need a tool skip with one line when it is missing, or fail when
- * SSE_MACHINE_REQUIRE_TOOLS=1 (CI installs the tools).
- */
-export function toolMissing(tool: string, present: boolean, install: string): boolean {
-  if (present) return false;
-  if (process.env.SSE_MACHINE_REQUIRE_TOOLS === '1') {
-    throw new Error(`${tool} is required (SSE_MACHINE_REQUIRE_TOOLS=1) but not installed: ${install}`);
-  }
-  console.log(
-    `SKIP: ${tool} is not installed (${install}); SSE_MACHINE_REQUIRE_TOOLS=1 makes this a failure`,
-  );
-  return true;
-}
-
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

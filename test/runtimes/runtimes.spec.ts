@@ -3,7 +3,7 @@
  * npm registry (`npm ci --prefix test/runtimes`), against the packed tarball installed the way a user
  * installs it, so each runtime's own export conditions choose the build. `npm run test:runtimes`.
  *
- * A runtime whose binary is missing is skipped with one line, unless SSE_MACHINE_REQUIRE_TOOLS=1
+ * A runtime whose binary is missing is skipped with one line, unless SSE_MACHINE_REQUIRE_SYSTEM_DEPS=1
  * (CI), where a missing runtime fails.
  *
  * Named `.spec.ts` so that the default `npm test` (test/**\/*.test.ts) does not pick it up: it needs
@@ -28,7 +28,7 @@ import { type CounterServer, startCounterServer } from './counter-server.js';
 const here = import.meta.dirname;
 const root = resolve(here, '../..');
 const tools = join(here, 'node_modules');
-const REQUIRE_TOOLS = process.env.SSE_MACHINE_REQUIRE_TOOLS === '1';
+const REQUIRE_TOOLS = process.env.SSE_MACHINE_REQUIRE_SYSTEM_DEPS === '1';
 
 function firstExisting(...candidates: string[]): string | undefined {
   return candidates.map((c) => join(tools, c)).find((c) => existsSync(c));
@@ -154,7 +154,7 @@ afterAll(async () => {
 
 function skipLine(name: string, how: string): boolean {
   if (REQUIRE_TOOLS) return false;
-  console.log(`SKIP ${name}: not installed (${how}); SSE_MACHINE_REQUIRE_TOOLS=1 makes this a failure`);
+  console.log(`SKIP ${name}: not installed (${how}); SSE_MACHINE_REQUIRE_SYSTEM_DEPS=1 makes this a failure`);
   return true;
 }
 
