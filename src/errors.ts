@@ -162,7 +162,7 @@ export class SseError extends Error {
 
   /**
    * `instanceof SseError` holds for an error from any copy of sse-machine (two installs, the
-   * CommonJS and ESM entries), as with the errors of Node's HTTP client: it checks the registry brand, not the class.
+   * CommonJS and ESM entries): it checks the registry brand, not the class.
    *
    * @example
    * ```ts

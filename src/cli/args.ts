@@ -25,6 +25,8 @@ export interface TailCommand {
   readonly options: SseClientOptions;
   readonly json: boolean;
   readonly quiet: boolean;
+  /** Show the server's comment lines (keep-alives) on stderr. */
+  readonly comments: boolean;
   /** Exit after this many events. */
   readonly count: number | undefined;
   /** Stop after this long (ms). */
@@ -72,6 +74,7 @@ tail options:
       --trace FILE             write XState inspection events to FILE (JSON Lines)
       --json                   one JSON object per event: {"type","id","data"}
   -q, --quiet                  no connection status on stderr
+      --comments               show the server's comment lines (keep-alives) on stderr
       --proxy URL              use this HTTP proxy (CONNECT for https); '' = none. Without it,
                                http_proxy/HTTP_PROXY, https_proxy/HTTPS_PROXY apply, as in curl
       --noproxy LIST           hosts that bypass the proxy (NO_PROXY syntax; '*' = all);
@@ -191,6 +194,7 @@ function parseTail(args: string[], readStdin: () => string): TailCommand {
       trace: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
+      comments: { type: 'boolean' },
       proxy: { type: 'string' },
       noproxy: { type: 'string' },
       cacert: { type: 'string' },
@@ -262,6 +266,7 @@ function parseTail(args: string[], readStdin: () => string): TailCommand {
     options,
     json: values.json === true,
     quiet: values.quiet === true,
+    comments: values.comments === true,
     count: values.count === undefined ? undefined : parseWhole('--count', values.count, 1),
     timeout: values.timeout === undefined ? undefined : parseDuration('--timeout', values.timeout),
     trace: values.trace,

@@ -135,6 +135,7 @@ export async function runTail(command: TailCommand, io: TailIo): Promise<number>
   });
   client.on('open', (open) => log(err('green', `connected: ${open.status} (attempt ${open.attempt})`)));
   client.on('error', (error) => log(err('red', `error ${describeError(error)}`)));
+  if (command.comments) client.on('comment', (text) => log(err('dim', `: ${escapeText(text)}`)));
 
   // Ctrl-C, --timeout and a stdout nobody reads any more all end the run, even while it waits for
   // stdout to drain: a reader that does not read (`| less`, not scrolled) must not hold it forever.

@@ -40,6 +40,23 @@ describe('sse-machine tail: output', () => {
     expect(run.stderr()).toContain('summary: events 3');
   });
 
+  it('--comments shows each comment line on stderr, control characters escaped; without it none', async () => {
+    const run = tail(server.url('/events'), '--count', '1', '--comments');
+    const request = await server.nextRequest('/events');
+    request.open();
+    await request.write(': keep-alive\n:tick\x1b[2J\n\ndata: x\n\n');
+    await expectExit(run, 0);
+    expect(run.stdout()).toBe('[message] - x\n');
+    expect(run.stderr()).toMatch(/ : keep-alive\n/);
+    expect(run.stderr()).toMatch(/ : tick\\u001b\[2J\n/);
+    const plain = tail(server.url('/events'), '--count', '1');
+    const second = await server.nextRequest('/events');
+    second.open();
+    await second.write(': keep-alive\n\ndata: y\n\n');
+    await expectExit(plain, 0);
+    expect(plain.stderr()).not.toContain('keep-alive');
+  });
+
   it('--json writes one JSON object per line with the data exactly as received', async () => {
     const run = tail(server.url('/events'), '--json', '--count', '2', '--quiet');
     const request = await server.nextRequest('/events');
