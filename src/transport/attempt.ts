@@ -333,11 +333,11 @@ export function startAttempt(scope: AttemptScope): Attempt {
     } catch (cause) {
       if (stopped) return;
       fail(
-        new SseError(
-          'NETWORK',
-          `the stream from ${finalUrl} broke: ${describeBreak(cause)}`,
-          { url: finalUrl, attempt, cause },
-        ),
+        new SseError('NETWORK', `the stream from ${finalUrl} broke: ${describeBreak(cause)}`, {
+          url: finalUrl,
+          attempt,
+          cause,
+        }),
         true,
       );
       return;

@@ -1,12 +1,7 @@
-/**
- * Issue 13, points 2 and 5, end to end against real servers: the stream actor builds
- * `Last-Event-ID` once per attempt with `lastEventIdHeader()` (src/transport/last-event-id-header.ts).
- */
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSseClient, type SseClient } from '../../src/index.js';
+import { listenOnLoopback } from '../helpers/loopback.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -17,22 +12,8 @@ async function listen(
   handler: (request: IncomingMessage, response: ServerResponse) => void,
   maxHeaderSize?: number,
 ): Promise<string> {
-  const sockets = new Set<Socket>();
   const server: Server = createServer(maxHeaderSize === undefined ? {} : { maxHeaderSize }, handler);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-    await once(server, 'close');
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return `http://127.0.0.1:${address.port}/`;
+  return `http://127.0.0.1:${await listenOnLoopback(server, cleanups)}/`;
 }
 
 function track(client: SseClient): SseClient {

@@ -6,11 +6,11 @@
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCommandLine, type TailCommand } from '../../src/cli/args.js';
 import { runTail } from '../../src/cli/tail.js';
 import { createSseClient, type SseClient, type SseError } from '../../src/index.js';
+import { listenOnLoopback } from '../helpers/loopback.js';
 
 const SECRET = 'tok_5ecr3t_in_query';
 const cleanups: (() => unknown)[] = [];
@@ -21,22 +21,8 @@ afterEach(async () => {
 async function listen(
   handler: (request: IncomingMessage, response: ServerResponse) => void,
 ): Promise<string> {
-  const sockets = new Set<Socket>();
   const server: Server = createServer(handler);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-    await once(server, 'close');
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return `http://127.0.0.1:${address.port}`;
+  return `http://127.0.0.1:${await listenOnLoopback(server, cleanups)}`;
 }
 
 /** A port nothing listens on (bound then released). */

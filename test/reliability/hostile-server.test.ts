@@ -1,12 +1,8 @@
-/**
- * Hostile servers: what a broken or malicious peer can do must end in a typed error with bounded
- * memory, never in a hang, a crash or a spin.
- */
-import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSseClient, type SseClient, type SseError } from '../../src/index.js';
 import { SimulatedClock } from '../helpers/clock.js';
+import { listenOnLoopback } from '../helpers/loopback.js';
 import { type SseServer, startSseServer } from '../helpers/sse-server.js';
 import { bytesReceived, nextError, stateReached } from '../helpers/wait.js';
 
@@ -28,23 +24,11 @@ async function loopback(): Promise<SseServer> {
 
 /** A raw TCP server, for peers that do not even speak HTTP properly. */
 async function rawServer(onSocket: (socket: Socket) => void): Promise<{ url: string }> {
-  const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
-    sockets.add(socket);
     socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
     onSocket(socket);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-    await once(server, 'close');
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return { url: `http://127.0.0.1:${address.port}/` };
+  return { url: `http://127.0.0.1:${await listenOnLoopback(server, cleanups)}/` };
 }
 
 describe('hostile servers', () => {

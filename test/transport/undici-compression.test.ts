@@ -1,16 +1,9 @@
-/**
- * Issue 13, point 7: a compressed response is decoded event by event by the undici transport, asked
- * for or not. Real `node:http` servers write each event through a zlib stream and flush it, then
- * wait until the client has delivered it before writing the next: an event held in a decoder's
- * buffer would stall the test. Before: gzip and deflate gave no event and no error, br a garbled one.
- */
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import * as zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSseClient, createUndiciTransport, type SseClient, type SseError } from '../../src/index.js';
 import { SUPPORTED_CONTENT_CODINGS } from '../../src/transport/content-encoding.js';
+import { listenOnLoopback } from '../helpers/loopback.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -20,22 +13,8 @@ afterEach(async () => {
 async function listen(
   handler: (request: IncomingMessage, response: ServerResponse) => void,
 ): Promise<string> {
-  const sockets = new Set<Socket>();
   const server: Server = createServer(handler);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-    await once(server, 'close');
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return `http://127.0.0.1:${address.port}/`;
+  return `http://127.0.0.1:${await listenOnLoopback(server, cleanups)}/`;
 }
 
 function track(client: SseClient): SseClient {

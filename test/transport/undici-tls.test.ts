@@ -8,10 +8,11 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createServer as createNetServer, type Server } from 'node:net';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSseClient, DEFAULT_AGENT_OPTIONS, type SseClient, type SseError } from '../../src/index.js';
+import { listenOnLoopback } from '../helpers/loopback.js';
 
 const FIXTURES = new URL('../fixtures/tls/', import.meta.url);
 const key = readFileSync(new URL('self-signed.key', FIXTURES));
@@ -28,21 +29,7 @@ function track(client: SseClient): SseClient {
 }
 
 async function serve(server: Server, scheme: 'http' | 'https'): Promise<string> {
-  const sockets = new Set<Socket>();
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-    await once(server, 'close');
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return `${scheme}://127.0.0.1:${address.port}/events?token=secret-in-query`;
+  return `${scheme}://127.0.0.1:${await listenOnLoopback(server, cleanups)}/events?token=secret-in-query`;
 }
 
 function sse(_request: IncomingMessage, response: ServerResponse): void {
