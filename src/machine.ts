@@ -25,6 +25,7 @@ export {
   type ReconnectStrategy,
 } from './backoff.js';
 export {
+  CREDENTIAL_RESPONSE_HEADERS,
   isSseError,
   type SerializedSseError,
   SSE_ERROR_CODES,
@@ -32,14 +33,15 @@ export {
   type SseErrorCode,
 } from './errors.js';
 export type { SseEvent } from './parser/types.js';
-export type {
-  StreamCommand,
-  StreamEndEvent,
-  StreamErrorEvent,
-  StreamEvent,
-  StreamInput,
-  StreamOpenEvent,
-  StreamProgressEvent,
-  StreamRestartEvent,
-  StreamTimeoutEvent,
+export {
+  PROGRESS_INTERVAL,
+  type StreamCommand,
+  type StreamEndEvent,
+  type StreamErrorEvent,
+  type StreamEvent,
+  type StreamInput,
+  type StreamOpenEvent,
+  type StreamProgressEvent,
+  type StreamRestartEvent,
+  type StreamTimeoutEvent,
 } from './transport/stream-protocol.js';

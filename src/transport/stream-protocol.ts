@@ -119,10 +119,30 @@ export type StreamEvent =
  * reconnect counters restarted), `RESTART` (flush the cursor, then report `STREAM.RESTART`).
  */
 export type StreamCommand =
-  | { readonly type: 'HOLD' }
-  | { readonly type: 'FLOW' }
-  | { readonly type: 'STABLE' }
-  | { readonly type: 'RESTART' };
+  | {
+      /** The consumer stopped reading: pause the body and the silence timers. */
+      readonly type: 'HOLD';
+    }
+  | {
+      /** The consumer reads again: resume, the silence timers counting from now. */
+      readonly type: 'FLOW';
+    }
+  | {
+      /** The connection became stable: the reconnect counters restarted. */
+      readonly type: 'STABLE';
+    }
+  | {
+      /** Flush the cursor, then report `STREAM.RESTART`. */
+      readonly type: 'RESTART';
+    };
 
-/** Longest a cursor change waits (ms) before the chart hears of it, while changes keep coming. */
+/**
+ * Longest a cursor change waits (ms) before the chart hears of it, while changes keep coming.
+ *
+ * @example
+ * ```ts
+ * // A snapshot taken while events flow holds a cursor at most this old.
+ * setInterval(() => save(actor.getPersistedSnapshot()), PROGRESS_INTERVAL * 10);
+ * ```
+ */
 export const PROGRESS_INTERVAL = 100;
