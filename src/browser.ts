@@ -5,7 +5,7 @@
  * @module
  */
 import { createClient, type SseClient, type SseClientOptions } from './client.js';
-import { createSharedConnectionMachine } from './connection-machine.js';
+import { createSharedConnectionMachine, fetchTransportFor } from './connection-machine.js';
 import { createFetchTransport } from './transport/fetch.js';
 import type { HttpTransport } from './transport/http.js';
 
@@ -42,7 +42,7 @@ export function createSseClient(url: string | URL, options: SseClientOptions = {
   return createClient(url, options, {
     machine: connectionMachine,
     transport: (opts) =>
-      opts.fetch === undefined ? fetchDefault() : createFetchTransport({ fetch: opts.fetch }),
+      opts.fetch === undefined && opts.credentials === undefined ? fetchDefault() : fetchTransportFor(opts),
   });
 }
 
@@ -56,5 +56,11 @@ function rejectNodeOnlyOptions(options: SseClientOptions): void {
     throw new TypeError(`sse-machine: ${name} needs the Node build; here pass a fetch configured for it`);
   }
 }
+
+/**
+ * @internal Whether this build's default transport honours `credentials` (fetch: yes). The
+ * `EventSource` maps `withCredentials` to `credentials: 'include'` where it does.
+ */
+export const DEFAULT_TRANSPORT_HAS_CREDENTIALS = true;
 
 export * from './public-api.js';

@@ -25,6 +25,7 @@ export const SSE_ERROR_CODES = [
   'HTTP_STATUS',
   'BAD_CONTENT_TYPE',
   'BAD_CONTENT_ENCODING',
+  'BAD_RESPONSE',
   'NO_CONTENT',
   'REDIRECT',
   'CONNECT_TIMEOUT',
@@ -36,6 +37,7 @@ export const SSE_ERROR_CODES = [
   'ABORTED',
   'LISTENER',
   'BUFFER_OVERFLOW',
+  'PARSE',
 ] as const;
 
 /** One of {@link SSE_ERROR_CODES}. */

@@ -45,6 +45,12 @@ export const connectionMachine = createSharedConnectionMachine(undiciDefault, {
  * ```
  */
 export function createSseClient(url: string | URL, options: SseClientOptions = {}): SseClient {
+  if (options.credentials === 'include' && options.fetch === undefined) {
+    // Ignoring it would look like a browser whose cookies the server never receives.
+    throw new TypeError(
+      "sse-machine: credentials: 'include' needs a cookie jar, which the Node build's undici transport does not have: send the cookie in headers (headers: { cookie }), or pass a fetch that keeps cookies",
+    );
+  }
   return createClient(url, options, {
     machine: connectionMachine,
     createDecoder: createNodeDecoder,
@@ -72,6 +78,12 @@ function nodeTransport(opts: SseOptions): HttpTransport {
         ...(opts.compression === undefined ? {} : { compression: opts.compression }),
       });
 }
+
+/**
+ * @internal Whether this build's default transport honours `credentials` (undici: no cookie jar).
+ * The `EventSource` maps `withCredentials` to `credentials: 'include'` only where it does.
+ */
+export const DEFAULT_TRANSPORT_HAS_CREDENTIALS = false;
 
 export * from './public-api.js';
 export {

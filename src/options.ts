@@ -17,6 +17,7 @@ import {
   type SseHeadersOption,
 } from './request.js';
 import type { ConnectionOptions } from './transport/connection-options.js';
+import type { FetchLike } from './transport/fetch.js';
 
 export type { ReconnectQuestion, ShouldReconnect, SseBody, SseHeaders, SseHeadersOption } from './request.js';
 
@@ -83,8 +84,20 @@ export interface SseOptions extends ConnectionOptions {
   shouldReconnect?: ShouldReconnect;
   /** undici `Dispatcher` (Node transport): a proxy agent, an HTTP/2 agent, a mock. */
   dispatcher?: unknown;
-  /** Use this `fetch` (and the fetch transport) instead of undici. */
-  fetch?: typeof globalThis.fetch;
+  /**
+   * Use this `fetch` (and the fetch transport) instead of undici. Any function with the `FetchLike`
+   * contract of the `eventsource` package fits: it returns `{ status, url, headers: { get }, body }`
+   * with `body` a `ReadableStream` of bytes; a response without one fails once with `BAD_RESPONSE`.
+   */
+  fetch?: FetchLike | typeof globalThis.fetch;
+  /**
+   * The fetch transport's `credentials` (cookies and HTTP auth on cross-origin requests):
+   * `'omit'`, `'same-origin'` or `'include'`. Unset, the field is not sent (the runtime's default,
+   * `'same-origin'`). The Node build's undici transport has no cookie jar: it never sends ambient
+   * credentials, so `'include'` there is a `TypeError` (send the cookie in `headers`, or pass a
+   * `fetch` that keeps cookies).
+   */
+  credentials?: RequestCredentials;
   /**
    * Whether the undici transport asks for a compressed response: `true` sends
    * `Accept-Encoding: gzip, deflate, br` (plus `zstd` where `node:zlib` has it), as browsers and
@@ -108,6 +121,7 @@ export interface SseOptions extends ConnectionOptions {
 
 const STRATEGIES: readonly ReconnectStrategy[] = ['exponential', 'linear', 'fixed', 'immediate', 'none'];
 const ON_END: readonly ReconnectOnEnd[] = ['always', 'never', 'if-resumable'];
+const CREDENTIALS: readonly RequestCredentials[] = ['omit', 'same-origin', 'include'];
 
 /** Characters no event id can hold: the parser ends the line there (CR, LF) or ignores the id (NUL). */
 const IMPOSSIBLE_IN_ID = /[\0\r\n]/;
@@ -218,6 +232,9 @@ export function validateOptions(url: string | URL, options: SseOptions = {}, bas
   }
   if (options.compression !== undefined && typeof options.compression !== 'boolean') {
     fail(`compression must be true or false, got ${String(options.compression)}`);
+  }
+  if (options.credentials !== undefined && !CREDENTIALS.includes(options.credentials)) {
+    fail(`credentials must be one of ${CREDENTIALS.join(', ')}, got ${JSON.stringify(options.credentials)}`);
   }
   for (const name of ['shouldReconnect', 'fetch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function')

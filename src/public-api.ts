@@ -32,6 +32,13 @@ export type { EventStreamCallbacks, EventStreamParser, EventStreamParserOptions 
 export { redactUrl } from './redact.js';
 export * from './trace.js';
 export type { StreamOptions } from './transport/attempt.js';
-export { createFetchTransport, type FetchTransportOptions } from './transport/fetch.js';
+export {
+  createFetchTransport,
+  FETCH_LIKE_HEADERS,
+  type FetchLike,
+  type FetchLikeResponse,
+  type FetchTransportOptions,
+  type SseFetchInit,
+} from './transport/fetch.js';
 export type { HttpRequest, HttpResponse, HttpTransport } from './transport/http.js';
 export { createStreamLogic } from './transport/stream-actor.js';
