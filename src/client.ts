@@ -290,9 +290,14 @@ export function createClient(
         listeners.emit('state', nextState, describeChange(nextState, previousState, next, failure));
       if (failure !== undefined && !stale()) {
         // A failure that exhausts the budget is two facts: the attempt's own failure, then the
-        // decision to stop (RECONNECT_EXHAUSTED, carrying it as `cause`). Report both, in order.
+        // decision to stop (RECONNECT_EXHAUSTED, or NOT_RESUMABLE for an accepted POST, carrying
+        // it as `cause`). Report both, in order.
         const cause = failure.cause;
-        if (failure.code === 'RECONNECT_EXHAUSTED' && isSseError(cause) && cause !== previous.lastError) {
+        if (
+          (failure.code === 'RECONNECT_EXHAUSTED' || failure.code === 'NOT_RESUMABLE') &&
+          isSseError(cause) &&
+          cause !== previous.lastError
+        ) {
           listeners.emit('error', cause);
         }
         if (!stale()) listeners.emit('error', failure);

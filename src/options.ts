@@ -46,8 +46,28 @@ export interface ReconnectOptions {
 export interface SseOptions extends ConnectionOptions {
   /** HTTP method. @defaultValue `'GET'` */
   method?: string;
-  /** Request body, re-sent on every attempt (for example the prompt of an LLM stream). */
+  /**
+   * Request body, sent on every attempt until one is accepted (for example the prompt of an LLM
+   * stream); see `resendAccepted` for what happens after.
+   */
   body?: SseBody;
+  /**
+   * Whether a non-GET request (a `POST` with a prompt, say) whose response the server accepted is
+   * sent again when its stream drops, times out or ends. By default it is not, unless a
+   * `Last-Event-ID` lets the server resume: sending it again would repeat it (regenerate, and bill,
+   * an LLM answer). A drop then ends in `failed` with `NOT_RESUMABLE` (its `cause` is the drop), an
+   * end in `closed`. Requests that were not accepted (refused, 503, a network error before the
+   * response) are retried as always; GET requests are never affected.
+   *
+   * @defaultValue false
+   *
+   * @example
+   * ```ts
+   * // An idempotent POST (a search query): reconnect like a GET would.
+   * createSseClient(url, { method: 'POST', body: query, resendAccepted: true });
+   * ```
+   */
+  resendAccepted?: boolean;
   /** Extra request headers, or a function of the attempt number (may be async: token refresh). */
   headers?: SseHeadersOption;
   /** Seed for the cursor, sent as `Last-Event-ID` on the first request (resume after a restart). */
@@ -230,6 +250,9 @@ export function validateOptions(url: string | URL, options: SseOptions = {}, bas
   if (options.headers !== undefined && typeof options.headers !== 'function') {
     checkHeaders(options.headers);
   }
+  if (options.resendAccepted !== undefined && typeof options.resendAccepted !== 'boolean') {
+    fail(`resendAccepted must be true or false, got ${String(options.resendAccepted)}`);
+  }
   if (options.compression !== undefined && typeof options.compression !== 'boolean') {
     fail(`compression must be true or false, got ${String(options.compression)}`);
   }
@@ -299,6 +322,7 @@ export function toMachineInput(url: URL, options: SseOptions = {}): SseMachineIn
       resetAfter: reconnect.resetAfter,
     } as SseMachineInput['reconnect'],
     reconnectOnEnd: options.reconnectOnEnd,
+    resendAccepted: options.resendAccepted,
     heartbeatTimeout: options.heartbeatTimeout,
     idleEventTimeout: options.idleEventTimeout,
     connectTimeout: options.connectTimeout,
