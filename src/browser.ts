@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { createClient, type SseClient, type SseClientOptions } from './client.js';
+import {
+  createClient,
+  type SseClient,
+  type SseClientOptions,
+  type SseEventTypes,
+  type SseTypedClient,
+  type SseTypedClientOptions,
+} from './client.js';
 import { createSharedConnectionMachine, fetchTransportFor } from './connection-machine.js';
 import { createFetchTransport } from './transport/fetch.js';
 import type { HttpTransport } from './transport/http.js';
@@ -37,6 +44,12 @@ export const connectionMachine = createSharedConnectionMachine(fetchDefault);
  * client.on('message', (event) => render(JSON.parse(event.data)));
  * ```
  */
+export function createSseClient<E extends SseEventTypes>(
+  url: string | URL,
+  options: SseTypedClientOptions<E>,
+): SseTypedClient<E>;
+/** Connect without `parse`: events are delivered as the parser produced them. */
+export function createSseClient(url: string | URL, options?: SseClientOptions): SseClient;
 export function createSseClient(url: string | URL, options: SseClientOptions = {}): SseClient {
   rejectNodeOnlyOptions(options);
   return createClient(url, options, {

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { createClient, type SseClient, type SseClientOptions } from './client.js';
+import {
+  createClient,
+  type SseClient,
+  type SseClientOptions,
+  type SseEventTypes,
+  type SseTypedClient,
+  type SseTypedClientOptions,
+} from './client.js';
 import { createSharedConnectionMachine, pickTransport } from './connection-machine.js';
 import type { SseOptions } from './options.js';
 import { createNodeDecoder } from './parser/node-decoder.js';
@@ -44,6 +51,12 @@ export const connectionMachine = createSharedConnectionMachine(undiciDefault, {
  * client.on('error', (error) => console.warn(error.code, error.message));
  * ```
  */
+export function createSseClient<E extends SseEventTypes>(
+  url: string | URL,
+  options: SseTypedClientOptions<E>,
+): SseTypedClient<E>;
+/** Connect without `parse`: events are delivered as the parser produced them. */
+export function createSseClient(url: string | URL, options?: SseClientOptions): SseClient;
 export function createSseClient(url: string | URL, options: SseClientOptions = {}): SseClient {
   if (options.credentials === 'include' && options.fetch === undefined) {
     // Ignoring it would look like a browser whose cookies the server never receives.
