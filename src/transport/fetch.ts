@@ -14,11 +14,17 @@ import { tlsFailureReason } from './tls-failure.js';
  * fits, and so does a function that only reads these fields.
  */
 export interface SseFetchInit {
+  /** HTTP method, upper case. */
   readonly method: string;
+  /** Every request header (`accept`, `last-event-id`, yours). */
   readonly headers: Record<string, string>;
+  /** The request body, if any. */
   readonly body: string | Uint8Array<ArrayBuffer> | null;
+  /** Aborted when the attempt ends: release the connection then. */
   readonly signal: AbortSignal;
+  /** Always `'no-store'`: an event stream is never cached. */
   readonly cache: 'no-store';
+  /** Always `'follow'`. */
   readonly redirect: 'follow';
   /** Present only when the `credentials` option was given (workerd refuses the field). */
   readonly credentials?: RequestCredentials;
@@ -30,11 +36,15 @@ export interface SseFetchInit {
  * header reaches `open` and errors); with `get` alone, the headers in {@link FETCH_LIKE_HEADERS}.
  */
 export interface FetchLikeResponse {
+  /** HTTP status. */
   readonly status: number;
   /** The final URL; `''` or absent means the request's. */
   readonly url?: string;
+  /** Response headers: `get` at least; `forEach` when there is one. */
   readonly headers: {
+    /** One header's value, or `null`. */
     get(name: string): string | null;
+    /** Every header (a WHATWG `Headers` has it). */
     forEach?(callback: (value: string, name: string) => void): void;
   };
   /**
