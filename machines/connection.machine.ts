@@ -50,7 +50,7 @@ export interface SseMachineInput {
   method?: string | undefined;
   /** Static request headers of a plain machine; kept in context, so put no secret here (a client binds its headers to the stream instead). */
   headers?: Readonly<Record<string, string>> | undefined;
-  /** Request body of a plain machine, re-sent on every attempt; kept in context like `headers`. */
+  /** Request body of a plain machine, sent with every attempt (see `resendAccepted`); kept in context like `headers`. */
   body?: string | undefined;
   /** Seed for the cursor, sent as `Last-Event-ID` on the first request. */
   lastEventId?: string | undefined;

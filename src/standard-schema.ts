@@ -29,15 +29,31 @@ export interface StandardSchemaV1Props<Input = unknown, Output = Input> {
 
 /** A validation result. */
 export type StandardSchemaV1Result<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: ReadonlyArray<StandardSchemaV1Issue> };
+  | {
+      /** The validated (and transformed) value. */
+      readonly value: Output;
+      /** Absent on success. */
+      readonly issues?: undefined;
+    }
+  | {
+      /** What failed. */
+      readonly issues: ReadonlyArray<StandardSchemaV1Issue>;
+    };
 
 /** One problem a validator found. */
 export interface StandardSchemaV1Issue {
   /** What is wrong, in words. */
   readonly message: string;
   /** Where: keys, or segments with a `key`. */
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+  readonly path?:
+    | ReadonlyArray<
+        | PropertyKey
+        | {
+            /** The key of this path segment. */
+            readonly key: PropertyKey;
+          }
+      >
+    | undefined;
 }
 
 /** The input and output types of a schema. */
