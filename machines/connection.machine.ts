@@ -4,7 +4,8 @@
  * ```
  * idle ──CONNECT──▶ active ──────────────────────────────────────────────┐
  *                   │ invoke stream (one HTTP request per attempt)       │ STREAM.ERROR [isFatal] ─▶ failed
- *                   │ connecting ──STREAM.OPEN──▶ connected              │ STREAM.ERROR|END [canRetry] ─▶ reconnecting
+ *                   │ connecting ──STREAM.OPEN──▶ connected              │ STREAM.ERROR [resendIsUnsafe] ─▶ failed, END ─▶ closed
+ *                   │                                                    │ STREAM.ERROR|END [canRetry] ─▶ reconnecting
  *                   │   STREAM.TIMEOUT (connect)   ├ reading: flowing ─HOLD⇄FLOW─ held (the consumer holds)
  *                   │                              ├ stability: settling ─after(resetAfter)─▶ stable
  *                   │                              └ STREAM.TIMEOUT (heartbeat, idle event) [canRetry] ─▶ reconnecting
@@ -49,7 +50,7 @@ export interface SseMachineInput {
   method?: string | undefined;
   /** Static request headers of a plain machine; kept in context, so put no secret here (a client binds its headers to the stream instead). */
   headers?: Readonly<Record<string, string>> | undefined;
-  /** Request body of a plain machine, re-sent on every attempt; kept in context like `headers`. */
+  /** Request body of a plain machine, sent with every attempt (see `resendAccepted`); kept in context like `headers`. */
   body?: string | undefined;
   /** Seed for the cursor, sent as `Last-Event-ID` on the first request. */
   lastEventId?: string | undefined;
@@ -57,6 +58,11 @@ export interface SseMachineInput {
   reconnect?: Partial<ReconnectPolicy> | undefined;
   /** Whether a cleanly ended stream is reconnected. @defaultValue `'always'` */
   reconnectOnEnd?: ReconnectOnEnd | undefined;
+  /**
+   * Whether a non-GET request the server accepted is sent again after its stream drops, times out
+   * or ends with no `Last-Event-ID` to resume from. @defaultValue false
+   */
+  resendAccepted?: boolean | undefined;
   /** No bytes for this long (ms) drops and reconnects; 0 disables. @defaultValue {@link DEFAULT_HEARTBEAT_TIMEOUT} */
   heartbeatTimeout?: number | undefined;
   /** No dispatched event for this long (ms) drops and reconnects; 0 disables. @defaultValue {@link DEFAULT_IDLE_EVENT_TIMEOUT} */
@@ -88,6 +94,8 @@ export interface SseMachineContext {
   readonly reconnect: ReconnectPolicy;
   /** Whether a cleanly ended stream is reconnected. */
   readonly reconnectOnEnd: ReconnectOnEnd;
+  /** Whether an accepted non-GET request is sent again without a cursor (see the `resendIsUnsafe` guard). */
+  readonly resendAccepted: boolean;
   /** Heartbeat timer (ms) of the stream actor; 0 disables it. */
   readonly heartbeatTimeout: number;
   /** Idle-event timer (ms) of the stream actor; 0 disables it. */
@@ -220,6 +228,7 @@ function createContext(input: SseMachineInput): SseMachineContext {
     body: input.body,
     reconnect,
     reconnectOnEnd: input.reconnectOnEnd ?? 'always',
+    resendAccepted: input.resendAccepted ?? false,
     heartbeatTimeout: input.heartbeatTimeout ?? DEFAULT_HEARTBEAT_TIMEOUT,
     idleEventTimeout: input.idleEventTimeout ?? DEFAULT_IDLE_EVENT_TIMEOUT,
     connectTimeout: input.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT,
@@ -297,6 +306,14 @@ export const sseMachine = setup({
       if (maxAttempts !== null && context.retries >= maxAttempts) return false;
       return maxElapsed === null || context.waited < maxElapsed;
     },
+    // Safe POST: the server accepted a non-GET request (an LLM prompt, an order) and its stream
+    // stopped. Sending it again would repeat it (regenerate, and bill, the answer) unless a cursor
+    // lets the server resume or the user said the request may be repeated.
+    resendIsUnsafe: ({ context }) =>
+      context.method !== 'GET' &&
+      context.response !== undefined &&
+      context.lastEventId === '' &&
+      !context.resendAccepted,
     endIsFinal: ({ context }) =>
       context.reconnectOnEnd === 'never' ||
       (context.reconnectOnEnd === 'if-resumable' && context.lastEventId === ''),
@@ -326,6 +343,13 @@ export const sseMachine = setup({
       if (event.type !== 'STREAM.ERROR') return {};
       return { lastError: event.error, retryAfter: event.error.retryAfter, chosenDelay: event.delay };
     }),
+    refuseResend: assign(({ context }) => ({
+      lastError: new SseError(
+        'NOT_RESUMABLE',
+        `the ${context.method} request was accepted and its stream stopped with no Last-Event-ID to resume from: not sent again, so it is not repeated (resendAccepted: true allows it)`,
+        { url: redactUrl(context.url), attempt: context.attempt, cause: context.lastError },
+      ),
+    })),
     giveUp: assign(({ context }) => ({
       lastError: new SseError(
         'RECONNECT_EXHAUSTED',
@@ -391,11 +415,14 @@ export const sseMachine = setup({
         'STREAM.PROGRESS': { actions: ['recordProgress', 'emitEvents'] },
         'STREAM.ERROR': [
           { guard: 'isFatal', target: 'failed', actions: 'recordError' },
+          { guard: 'resendIsUnsafe', target: 'failed', actions: ['recordError', 'refuseResend'] },
           { guard: 'canRetry', target: 'reconnecting', actions: 'recordError' },
           { target: 'failed', actions: ['recordError', 'giveUp'] },
         ],
         'STREAM.END': [
           { guard: 'endIsFinal', target: 'closed' },
+          // The answer is complete; asking again would repeat the request.
+          { guard: 'resendIsUnsafe', target: 'closed' },
           { guard: 'canRetry', target: 'reconnecting' },
           { target: 'failed', actions: 'giveUp' },
         ],
@@ -424,6 +451,12 @@ export const sseMachine = setup({
           on: {
             // The stream's heartbeatTimeout (no bytes) or idleEventTimeout (no event) while flowing.
             'STREAM.TIMEOUT': [
+              {
+                description: 'heartbeatTimeout | idleEventTimeout',
+                guard: 'resendIsUnsafe',
+                target: '#sse.failed',
+                actions: ['recordError', 'refuseResend'],
+              },
               {
                 description: 'heartbeatTimeout | idleEventTimeout',
                 guard: 'canRetry',

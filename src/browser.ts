@@ -4,8 +4,15 @@
  *
  * @module
  */
-import { createClient, type SseClient, type SseClientOptions } from './client.js';
-import { createSharedConnectionMachine } from './connection-machine.js';
+import {
+  createClient,
+  type SseClient,
+  type SseClientOptions,
+  type SseEventTypes,
+  type SseTypedClient,
+  type SseTypedClientOptions,
+} from './client.js';
+import { createSharedConnectionMachine, fetchTransportFor } from './connection-machine.js';
 import { createFetchTransport } from './transport/fetch.js';
 import type { HttpTransport } from './transport/http.js';
 
@@ -37,12 +44,18 @@ export const connectionMachine = createSharedConnectionMachine(fetchDefault);
  * client.on('message', (event) => render(JSON.parse(event.data)));
  * ```
  */
+export function createSseClient<E extends SseEventTypes>(
+  url: string | URL,
+  options: SseTypedClientOptions<E>,
+): SseTypedClient<E>;
+/** Connect without `parse`: events are delivered as the parser produced them. */
+export function createSseClient(url: string | URL, options?: SseClientOptions): SseClient;
 export function createSseClient(url: string | URL, options: SseClientOptions = {}): SseClient {
   rejectNodeOnlyOptions(options);
   return createClient(url, options, {
     machine: connectionMachine,
     transport: (opts) =>
-      opts.fetch === undefined ? fetchDefault() : createFetchTransport({ fetch: opts.fetch }),
+      opts.fetch === undefined && opts.credentials === undefined ? fetchDefault() : fetchTransportFor(opts),
   });
 }
 
@@ -56,5 +69,11 @@ function rejectNodeOnlyOptions(options: SseClientOptions): void {
     throw new TypeError(`sse-machine: ${name} needs the Node build; here pass a fetch configured for it`);
   }
 }
+
+/**
+ * @internal Whether this build's default transport honours `credentials` (fetch: yes). The
+ * `EventSource` maps `withCredentials` to `credentials: 'include'` where it does.
+ */
+export const DEFAULT_TRANSPORT_HAS_CREDENTIALS = true;
 
 export * from './public-api.js';

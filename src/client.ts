@@ -15,8 +15,15 @@ import { ConsumptionCursor } from './client/cursor.js';
 import { EventQueue } from './client/event-queue.js';
 import { describeChange, flattenState, liveError, type SseStateDetails } from './client/lifecycle.js';
 import { ListenerRegistry } from './client/listeners.js';
+import {
+  compileParse,
+  type SseEventOf,
+  type SseEventTypes,
+  type SseParse,
+  type SseTypedEvent,
+} from './client/typed-events.js';
 import type { SseClock } from './clock.js';
-import { isSseError, type SseError } from './errors.js';
+import { isSseError, SseError } from './errors.js';
 import { MetricsRecorder, type SseMetrics, type SseState } from './metrics.js';
 import { type SseOptions, toMachineInput, validateOptions } from './options.js';
 import type { SseEvent } from './parser/types.js';
@@ -26,6 +33,14 @@ import type { HttpTransport } from './transport/http.js';
 import { bindStream } from './transport/stream-actor.js';
 
 export type { SseStateDetails } from './client/lifecycle.js';
+export type {
+  SseDecoder,
+  SseEventOf,
+  SseEventTypes,
+  SseParse,
+  SseParseMap,
+  SseTypedEvent,
+} from './client/typed-events.js';
 
 /** Options of {@link createSseClient}: the connection options plus the facade's own. */
 export interface SseClientOptions extends SseOptions {
@@ -53,6 +68,25 @@ export interface SseClientOptions extends SseOptions {
    * ```
    */
   clock?: SseClock;
+}
+
+/**
+ * Options of a typed client: {@link SseClientOptions} plus `parse`, which gives every event of the
+ * declared types a typed `payload`.
+ *
+ * @example
+ * ```ts
+ * const client = createSseClient(url, { parse: { price: PriceSchema, news: NewsSchema } }); // zod, valibot
+ * client.on('price', (event) => event.payload.amount); // typed
+ * ```
+ */
+export interface SseTypedClientOptions<E extends SseEventTypes> extends SseClientOptions {
+  /**
+   * One function of the data for every event (`JSON.parse`), or per event type a function or a
+   * Standard Schema validator applied to `JSON.parse(data)`. A failure is an `error` with code
+   * `PARSE` (the event is skipped, the stream goes on, the cursor advances).
+   */
+  parse: SseParse<E>;
 }
 
 /** What an `open` listener receives: the accepted response. */
@@ -148,6 +182,45 @@ export interface SseClient extends AsyncDisposable {
   readonly actor: SseActor;
 }
 
+/**
+ * A client created with `parse`: `E` maps event types to payload types (`{ price: Price }`).
+ * Listeners and iterators of those types get {@link SseTypedEvent}s with a typed `payload`; other
+ * types are plain events. Assignable to {@link SseClient}.
+ *
+ * @example
+ * ```ts
+ * const client = createSseClient(url, { parse: { price: PriceSchema } });
+ * client.on('price', (event) => show(event.payload.amount));
+ * for await (const event of client.events(['price'])) total += event.payload.amount;
+ * ```
+ */
+export interface SseTypedClient<E extends SseEventTypes> extends SseClient {
+  /** Listen to state changes; see {@link SseClient.on}. */
+  on(type: 'state', listener: (state: SseState, details: SseStateDetails) => void): () => void;
+  /** Listen to the client's own events: `open`, `error`, `cursor`, `comment`. */
+  on<K extends Exclude<keyof SseClientEventMap, 'state'>>(
+    type: K,
+    listener: (value: SseClientEventMap[K]) => void,
+  ): () => void;
+  /** Listen to an event type of `E`: the event carries its typed `payload`. */
+  on<K extends Exclude<keyof E & string, keyof SseClientEventMap>>(
+    type: K,
+    listener: (event: SseTypedEvent<E[K], K>) => void,
+  ): () => void;
+  /** Listen to another SSE event type: plain events. */
+  on(type: string, listener: (event: SseEvent) => void): () => void;
+  /** Iterate over events of types of `E`, typed (a union discriminated by `type`). */
+  events<K extends keyof E & string>(
+    types: readonly K[],
+    options?: SseIteratorOptions,
+  ): AsyncIterableIterator<SseEventOf<E, K>>;
+  /**
+   * Iterate over every event, typed as the union of `E`'s events. Events of types outside `E` come
+   * too (without a payload): pass the types to leave them out.
+   */
+  events(types?: readonly string[], options?: SseIteratorOptions): AsyncIterableIterator<SseEventOf<E>>;
+}
+
 /** @internal What a platform entry gives the client: its shared machine and a transport per options. */
 export interface ClientPlatform {
   readonly machine: typeof sseMachine;
@@ -241,13 +314,33 @@ export function createClient(
     if (!paused && pausedQueues === 0) actor.send({ type: 'FLOW' });
   }
 
+  // Typed events: a step before delivery, only when `parse` is given (the untyped path is untouched).
+  const decode = compileParse((options as { parse?: unknown }).parse, () => ({
+    url: redactUrl(resolved),
+    attempt: context.attempt,
+  }));
+  function deliverParsed(event: SseEvent): void {
+    if (filter !== undefined && !filter.has(event.type)) {
+      cursor.delivered(event.lastEventId, 0);
+      return;
+    }
+    const parsed = (decode as NonNullable<typeof decode>)(event);
+    if (parsed instanceof SseError) {
+      // The server sent it and the stream goes on: the cursor moves past it.
+      listeners.emit('error', parsed);
+      cursor.delivered(event.lastEventId, 0);
+      return;
+    }
+    deliver(parsed);
+  }
+
   const stream: StreamOptions = {
     // The chart keeps the URL without its query; the request, with its secrets, stays here.
     url: resolved.href,
     ...(options.headers === undefined ? {} : { headers: options.headers }),
     ...(options.body === undefined ? {} : { body: options.body }),
     ...(options.shouldReconnect === undefined ? {} : { shouldReconnect: options.shouldReconnect }),
-    onEvent: deliver,
+    onEvent: decode === undefined ? deliver : deliverParsed,
     onCursor: (id) => cursor.delivered(id, 0),
     onComment: (text) => listeners.emit('comment', text),
     onChunk: (bytes) => metrics.recordBytes(bytes),
@@ -290,9 +383,14 @@ export function createClient(
         listeners.emit('state', nextState, describeChange(nextState, previousState, next, failure));
       if (failure !== undefined && !stale()) {
         // A failure that exhausts the budget is two facts: the attempt's own failure, then the
-        // decision to stop (RECONNECT_EXHAUSTED, carrying it as `cause`). Report both, in order.
+        // decision to stop (RECONNECT_EXHAUSTED, or NOT_RESUMABLE for an accepted POST, carrying
+        // it as `cause`). Report both, in order.
         const cause = failure.cause;
-        if (failure.code === 'RECONNECT_EXHAUSTED' && isSseError(cause) && cause !== previous.lastError) {
+        if (
+          (failure.code === 'RECONNECT_EXHAUSTED' || failure.code === 'NOT_RESUMABLE') &&
+          isSseError(cause) &&
+          cause !== previous.lastError
+        ) {
           listeners.emit('error', cause);
         }
         if (!stale()) listeners.emit('error', failure);
@@ -322,11 +420,11 @@ export function createClient(
 
   let detachSignal = (): void => undefined;
 
-  const client: SseClient = {
+  const client = {
     on(type: string, listener: (value: never, details: never) => void): () => void {
       return listeners.add(type, listener);
     },
-    events(types, iteratorOptions = {}) {
+    events(types?: readonly string[], iteratorOptions: SseIteratorOptions = {}): EventQueue {
       const bufferSize = iteratorOptions.bufferSize ?? 1024;
       if (!(Number.isInteger(bufferSize) && bufferSize > 0)) {
         throw new TypeError(
@@ -399,5 +497,6 @@ export function createClient(
       if (!closing) client.connect();
     });
   }
-  return client;
+  // The typed overloads of `events()` describe what `parse` put in the events; the queue is generic.
+  return client as unknown as SseClient;
 }

@@ -41,5 +41,13 @@ export function createSharedConnectionMachine(
 
 /** @internal The transport an options object asks for, given the platform default. */
 export function pickTransport(options: SseOptions, platformDefault: () => HttpTransport): HttpTransport {
-  return options.fetch === undefined ? platformDefault() : createFetchTransport({ fetch: options.fetch });
+  return options.fetch === undefined ? platformDefault() : fetchTransportFor(options);
+}
+
+/** @internal The fetch transport of an options object (its `fetch`, its `credentials`). */
+export function fetchTransportFor(options: SseOptions): HttpTransport {
+  return createFetchTransport({
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+  });
 }

@@ -13,8 +13,9 @@
  *   gives the browsers' fixed wait.
  * - A stream that sends no bytes for `heartbeatTimeout` (45 s by default; 0 disables) is dropped and
  *   reconnected, like a network error.
- * - `withCredentials` is recorded but has no effect: there are no ambient cookies on a server. Send
- *   credentials with `headers`.
+ * - `withCredentials: true` is `credentials: 'include'` for the fetch transport (the fetch build,
+ *   or a `fetch` passed in the init). With Node's undici transport it is recorded but has no
+ *   effect: there are no ambient cookies on a server. Send credentials with `headers`.
  * - A URL with a scheme other than http: or https: throws the same `SyntaxError` as an unparsable one.
  * - An exception thrown by a listener never reaches the host (Node's `EventTarget` would rethrow it
  *   as an uncaught exception) and dispatch goes on. It is reported as an `SseError` with code
@@ -32,7 +33,7 @@ import {
   type SseStateDetails,
 } from './client.js';
 import type { SseError } from './errors.js';
-import { createSseClient } from './index.js';
+import { createSseClient, DEFAULT_TRANSPORT_HAS_CREDENTIALS } from './index.js';
 import type { SseEvent } from './parser/types.js';
 
 /** `readyState` values, as the constants of the specification name them. */
@@ -46,7 +47,10 @@ const CLOSED = 2;
  * client (`headers`, `reconnect`, `heartbeatTimeout`, `lastEventId`, `dispatcher`, ...).
  */
 export interface EventSourceInit extends Omit<SseClientOptions, 'autoConnect' | 'events'> {
-  /** Recorded for compatibility (see the module notes): it changes nothing on a server. @defaultValue false */
+  /**
+   * `credentials: 'include'` for the fetch transport; recorded only with Node's undici transport
+   * (see the module notes). @defaultValue false
+   */
   withCredentials?: boolean;
 }
 
@@ -201,7 +205,14 @@ export class EventSource extends EventTarget {
     this.#url = parsed.href;
     this.#origin = parsed.origin;
     this.#withCredentials = Boolean(withCredentials);
-    this.#client = createSseClient(parsed, options);
+    // HTML: withCredentials makes the request's credentials mode "include".
+    const fetchTransport = DEFAULT_TRANSPORT_HAS_CREDENTIALS || options.fetch !== undefined;
+    this.#client = createSseClient(
+      parsed,
+      this.#withCredentials && fetchTransport && options.credentials === undefined
+        ? { ...options, credentials: 'include' }
+        : options,
+    );
     // 'open' and 'error' are both the client's own channels and possible SSE event names: the
     // handlers tell them apart by the value.
     this.#client.on('state', (state, details) => this.#onClientState(state, details));
@@ -213,7 +224,7 @@ export class EventSource extends EventTarget {
     return this.#url;
   }
 
-  /** Whether the source was created with `withCredentials: true` (no effect on a server). */
+  /** Whether the source was created with `withCredentials: true` (`credentials: 'include'`). */
   get withCredentials(): boolean {
     return this.#withCredentials;
   }
@@ -445,6 +456,13 @@ export class EventSource extends EventTarget {
     this.#fire(new EventSourceErrorEvent('error', { error }));
   }
 }
+
+// Libraries feature-detect this before passing a `fetch` in the init (the `eventsource` package's
+// convention): this class takes one (`fetch`, any FetchLike).
+Object.defineProperty(EventSource, Symbol.for('eventsource.supports-fetch-override'), {
+  value: true,
+  enumerable: false,
+});
 
 for (const [name, value] of [
   ['CONNECTING', CONNECTING],

@@ -4,7 +4,14 @@
  *
  * @module
  */
-import { createClient, type SseClient, type SseClientOptions } from './client.js';
+import {
+  createClient,
+  type SseClient,
+  type SseClientOptions,
+  type SseEventTypes,
+  type SseTypedClient,
+  type SseTypedClientOptions,
+} from './client.js';
 import { createSharedConnectionMachine, pickTransport } from './connection-machine.js';
 import type { SseOptions } from './options.js';
 import { createNodeDecoder } from './parser/node-decoder.js';
@@ -44,7 +51,19 @@ export const connectionMachine = createSharedConnectionMachine(undiciDefault, {
  * client.on('error', (error) => console.warn(error.code, error.message));
  * ```
  */
+export function createSseClient<E extends SseEventTypes>(
+  url: string | URL,
+  options: SseTypedClientOptions<E>,
+): SseTypedClient<E>;
+/** Connect without `parse`: events are delivered as the parser produced them. */
+export function createSseClient(url: string | URL, options?: SseClientOptions): SseClient;
 export function createSseClient(url: string | URL, options: SseClientOptions = {}): SseClient {
+  if (options.credentials === 'include' && options.fetch === undefined) {
+    // Ignoring it would look like a browser whose cookies the server never receives.
+    throw new TypeError(
+      "sse-machine: credentials: 'include' needs a cookie jar, which the Node build's undici transport does not have: send the cookie in headers (headers: { cookie }), or pass a fetch that keeps cookies",
+    );
+  }
   return createClient(url, options, {
     machine: connectionMachine,
     createDecoder: createNodeDecoder,
@@ -72,6 +91,12 @@ function nodeTransport(opts: SseOptions): HttpTransport {
         ...(opts.compression === undefined ? {} : { compression: opts.compression }),
       });
 }
+
+/**
+ * @internal Whether this build's default transport honours `credentials` (undici: no cookie jar).
+ * The `EventSource` maps `withCredentials` to `credentials: 'include'` only where it does.
+ */
+export const DEFAULT_TRANSPORT_HAS_CREDENTIALS = false;
 
 export * from './public-api.js';
 export {

@@ -17,6 +17,7 @@ import {
   type SseHeadersOption,
 } from './request.js';
 import type { ConnectionOptions } from './transport/connection-options.js';
+import type { FetchLike } from './transport/fetch.js';
 
 export type { ReconnectQuestion, ShouldReconnect, SseBody, SseHeaders, SseHeadersOption } from './request.js';
 
@@ -45,8 +46,28 @@ export interface ReconnectOptions {
 export interface SseOptions extends ConnectionOptions {
   /** HTTP method. @defaultValue `'GET'` */
   method?: string;
-  /** Request body, re-sent on every attempt (for example the prompt of an LLM stream). */
+  /**
+   * Request body, sent on every attempt until one is accepted (for example the prompt of an LLM
+   * stream); see `resendAccepted` for what happens after.
+   */
   body?: SseBody;
+  /**
+   * Whether a non-GET request (a `POST` with a prompt, say) whose response the server accepted is
+   * sent again when its stream drops, times out or ends. By default it is not, unless a
+   * `Last-Event-ID` lets the server resume: sending it again would repeat it (regenerate, and bill,
+   * an LLM answer). A drop then ends in `failed` with `NOT_RESUMABLE` (its `cause` is the drop), an
+   * end in `closed`. Requests that were not accepted (refused, 503, a network error before the
+   * response) are retried as always; GET requests are never affected.
+   *
+   * @defaultValue false
+   *
+   * @example
+   * ```ts
+   * // An idempotent POST (a search query): reconnect like a GET would.
+   * createSseClient(url, { method: 'POST', body: query, resendAccepted: true });
+   * ```
+   */
+  resendAccepted?: boolean;
   /** Extra request headers, or a function of the attempt number (may be async: token refresh). */
   headers?: SseHeadersOption;
   /** Seed for the cursor, sent as `Last-Event-ID` on the first request (resume after a restart). */
@@ -83,8 +104,20 @@ export interface SseOptions extends ConnectionOptions {
   shouldReconnect?: ShouldReconnect;
   /** undici `Dispatcher` (Node transport): a proxy agent, an HTTP/2 agent, a mock. */
   dispatcher?: unknown;
-  /** Use this `fetch` (and the fetch transport) instead of undici. */
-  fetch?: typeof globalThis.fetch;
+  /**
+   * Use this `fetch` (and the fetch transport) instead of undici. Any function with the `FetchLike`
+   * contract of the `eventsource` package fits: it returns `{ status, url, headers: { get }, body }`
+   * with `body` a `ReadableStream` of bytes; a response without one fails once with `BAD_RESPONSE`.
+   */
+  fetch?: FetchLike | typeof globalThis.fetch;
+  /**
+   * The fetch transport's `credentials` (cookies and HTTP auth on cross-origin requests):
+   * `'omit'`, `'same-origin'` or `'include'`. Unset, the field is not sent (the runtime's default,
+   * `'same-origin'`). The Node build's undici transport has no cookie jar: it never sends ambient
+   * credentials, so `'include'` there is a `TypeError` (send the cookie in `headers`, or pass a
+   * `fetch` that keeps cookies).
+   */
+  credentials?: RequestCredentials;
   /**
    * Whether the undici transport asks for a compressed response: `true` sends
    * `Accept-Encoding: gzip, deflate, br` (plus `zstd` where `node:zlib` has it), as browsers and
@@ -108,6 +141,7 @@ export interface SseOptions extends ConnectionOptions {
 
 const STRATEGIES: readonly ReconnectStrategy[] = ['exponential', 'linear', 'fixed', 'immediate', 'none'];
 const ON_END: readonly ReconnectOnEnd[] = ['always', 'never', 'if-resumable'];
+const CREDENTIALS: readonly RequestCredentials[] = ['omit', 'same-origin', 'include'];
 
 /** Characters no event id can hold: the parser ends the line there (CR, LF) or ignores the id (NUL). */
 const IMPOSSIBLE_IN_ID = /[\0\r\n]/;
@@ -216,8 +250,14 @@ export function validateOptions(url: string | URL, options: SseOptions = {}, bas
   if (options.headers !== undefined && typeof options.headers !== 'function') {
     checkHeaders(options.headers);
   }
+  if (options.resendAccepted !== undefined && typeof options.resendAccepted !== 'boolean') {
+    fail(`resendAccepted must be true or false, got ${String(options.resendAccepted)}`);
+  }
   if (options.compression !== undefined && typeof options.compression !== 'boolean') {
     fail(`compression must be true or false, got ${String(options.compression)}`);
+  }
+  if (options.credentials !== undefined && !CREDENTIALS.includes(options.credentials)) {
+    fail(`credentials must be one of ${CREDENTIALS.join(', ')}, got ${JSON.stringify(options.credentials)}`);
   }
   for (const name of ['shouldReconnect', 'fetch'] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function')
@@ -282,6 +322,7 @@ export function toMachineInput(url: URL, options: SseOptions = {}): SseMachineIn
       resetAfter: reconnect.resetAfter,
     } as SseMachineInput['reconnect'],
     reconnectOnEnd: options.reconnectOnEnd,
+    resendAccepted: options.resendAccepted,
     heartbeatTimeout: options.heartbeatTimeout,
     idleEventTimeout: options.idleEventTimeout,
     connectTimeout: options.connectTimeout,

@@ -10,9 +10,17 @@ export type {
   SseClient,
   SseClientEventMap,
   SseClientOptions,
+  SseDecoder,
+  SseEventOf,
+  SseEventTypes,
   SseIteratorOptions,
   SseOpenInfo,
+  SseParse,
+  SseParseMap,
   SseStateDetails,
+  SseTypedClient,
+  SseTypedClientOptions,
+  SseTypedEvent,
 } from './client.js';
 export type { SseClock } from './clock.js';
 export { createConnectionMachine } from './connection-machine.js';
@@ -30,8 +38,23 @@ export type {
 export { createEventStreamParser, DEFAULT_MAX_EVENT_SIZE } from './parser/create-event-stream-parser.js';
 export type { EventStreamCallbacks, EventStreamParser, EventStreamParserOptions } from './parser/types.js';
 export { redactUrl } from './redact.js';
+export type {
+  StandardSchemaV1,
+  StandardSchemaV1Issue,
+  StandardSchemaV1Output,
+  StandardSchemaV1Props,
+  StandardSchemaV1Result,
+  StandardSchemaV1Types,
+} from './standard-schema.js';
 export * from './trace.js';
 export type { StreamOptions } from './transport/attempt.js';
-export { createFetchTransport, type FetchTransportOptions } from './transport/fetch.js';
+export {
+  createFetchTransport,
+  FETCH_LIKE_HEADERS,
+  type FetchLike,
+  type FetchLikeResponse,
+  type FetchTransportOptions,
+  type SseFetchInit,
+} from './transport/fetch.js';
 export type { HttpRequest, HttpResponse, HttpTransport } from './transport/http.js';
 export { createStreamLogic } from './transport/stream-actor.js';

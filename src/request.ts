@@ -16,7 +16,7 @@ export type SseHeaders =
 /** Headers as given in the options: fixed, or a function of the attempt (may be async: token refresh). */
 export type SseHeadersOption = SseHeaders | ((attempt: number) => SseHeaders | Promise<SseHeaders>);
 
-/** A request body, re-sent on every attempt. A function is called once per attempt. */
+/** A request body, sent with every attempt until one is accepted (see `resendAccepted`). A function is called once per attempt. */
 export type SseBody = string | Uint8Array | (() => string | Uint8Array);
 
 /**

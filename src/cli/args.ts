@@ -60,7 +60,7 @@ export const USAGE = `Usage:
 tail options:
   -H, --header 'Name: value'   request header (repeatable; a repeated name sends all its values)
   -X, --method METHOD          HTTP method (default GET, or POST with a body)
-  -d, --data DATA              request body, re-sent on every attempt
+  -d, --data DATA              request body (not sent again once accepted, unless an id resumes)
       --data-file FILE         request body from a file ('-' = stdin)
       --event TYPE             print only events of this type (repeatable)
       --last-event-id ID       resume from this id (sent as Last-Event-ID)

@@ -19,6 +19,7 @@ import type { ShouldReconnect } from '../request.js';
 import { buildBody, buildHeaders, type RequestParts } from './build-request.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from './http.js';
 import { consultShouldReconnect } from './reconnect-verdict.js';
+import { unusableBody } from './response-body.js';
 import { judgeResponse } from './response-policy.js';
 import {
   PROGRESS_INTERVAL,
@@ -244,6 +245,13 @@ export function startAttempt(scope: AttemptScope): Attempt {
       return;
     }
     const { 'set-cookie': _cookie, ...headers } = response.headers;
+    const broken = unusableBody(response.body, finalUrl, attempt, response.status, headers);
+    if (broken !== undefined) {
+      controller.abort(STOPPED);
+      fail(broken, false);
+      return;
+    }
+    const body = response.body as AsyncIterable<Uint8Array>;
     watchdog.open();
     send({ type: 'STREAM.OPEN', status: response.status, url: finalUrl, headers });
     // A consumer still holding from the last attempt: not one chunk before it reads again.
@@ -288,7 +296,7 @@ export function startAttempt(scope: AttemptScope): Attempt {
     );
 
     try {
-      for await (const chunk of response.body) {
+      for await (const chunk of body) {
         if (stopped) return;
         watchdog.lastByteAt = now();
         parser.feed(chunk);
@@ -332,6 +340,11 @@ export function startAttempt(scope: AttemptScope): Attempt {
       }
     } catch (cause) {
       if (stopped) return;
+      // A body that yields no bytes (BAD_RESPONSE from the fetch transport) is final, and says so.
+      if (isSseError(cause) && cause.code === 'BAD_RESPONSE') {
+        fail(withAttempt(cause, attempt), false);
+        return;
+      }
       fail(
         new SseError('NETWORK', `the stream from ${finalUrl} broke: ${describeBreak(cause)}`, {
           url: finalUrl,

@@ -9,22 +9,98 @@ import { SseError } from '../errors.js';
 import type { HttpRequest, HttpResponse, HttpTransport } from './http.js';
 import { tlsFailureReason } from './tls-failure.js';
 
+/**
+ * What the fetch transport passes its `fetch`: a subset of `RequestInit`, so the platform's `fetch`
+ * fits, and so does a function that only reads these fields.
+ */
+export interface SseFetchInit {
+  /** HTTP method, upper case. */
+  readonly method: string;
+  /** Every request header (`accept`, `last-event-id`, yours). */
+  readonly headers: Record<string, string>;
+  /** The request body, if any. */
+  readonly body: string | Uint8Array<ArrayBuffer> | null;
+  /** Aborted when the attempt ends: release the connection then. */
+  readonly signal: AbortSignal;
+  /** Always `'no-store'`: an event stream is never cached. */
+  readonly cache: 'no-store';
+  /** Always `'follow'`. */
+  readonly redirect: 'follow';
+  /** Present only when the `credentials` option was given (workerd refuses the field). */
+  readonly credentials?: RequestCredentials;
+}
+
+/**
+ * The response the fetch transport needs, and all it reads: the `FetchLike` contract of the
+ * `eventsource` package. A WHATWG `Response` is one. `headers.forEach` is used when present (every
+ * header reaches `open` and errors); with `get` alone, the headers in {@link FETCH_LIKE_HEADERS}.
+ */
+export interface FetchLikeResponse {
+  /** HTTP status. */
+  readonly status: number;
+  /** The final URL; `''` or absent means the request's. */
+  readonly url?: string;
+  /** Response headers: `get` at least; `forEach` when there is one. */
+  readonly headers: {
+    /** One header's value, or `null`. */
+    get(name: string): string | null;
+    /** Every header (a WHATWG `Headers` has it). */
+    forEach?(callback: (value: string, name: string) => void): void;
+  };
+  /**
+   * A `ReadableStream` of bytes, or `null`. Anything else (a string, a Node stream) fails the attempt
+   * with `BAD_RESPONSE`, once: no reconnect.
+   */
+  readonly body: ReadableStream<Uint8Array> | null | unknown;
+}
+
+/** A `fetch`, or anything that takes a URL and an {@link SseFetchInit} and gives a {@link FetchLikeResponse}. */
+export type FetchLike = (url: string, init: SseFetchInit) => Promise<FetchLikeResponse>;
+
+/** The headers read from a response whose `headers` has `get` but no `forEach`. */
+export const FETCH_LIKE_HEADERS: readonly string[] = [
+  'content-type',
+  'content-encoding',
+  'retry-after',
+  'www-authenticate',
+  'proxy-authenticate',
+  'ratelimit',
+  'ratelimit-policy',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'x-request-id',
+];
+
 /** Options of {@link createFetchTransport}. */
 export interface FetchTransportOptions {
-  /** The `fetch` to call. @defaultValue `globalThis.fetch` */
-  fetch?: typeof globalThis.fetch | undefined;
-  /** Cookies and HTTP auth for cross-origin requests (`EventSource`'s `withCredentials`). @defaultValue `'same-origin'` */
+  /** The `fetch` to call (a WHATWG `fetch`, or any {@link FetchLike}). @defaultValue `globalThis.fetch` */
+  fetch?: FetchLike | typeof globalThis.fetch | undefined;
+  /**
+   * Cookies and HTTP auth for cross-origin requests (`EventSource`'s `withCredentials` is
+   * `'include'`). Unset, the field is not sent: the runtime's default (`'same-origin'`) applies.
+   */
   credentials?: RequestCredentials | undefined;
 }
 
-/** A `ReadableStream` read with a reader: async iteration of streams is missing in some browsers. */
-async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+/**
+ * A `ReadableStream` read with a reader: async iteration of streams is missing in some browsers. A
+ * chunk that is not bytes (a stream of strings) is `BAD_RESPONSE`: decoding is the parser's.
+ */
+async function* readChunks(stream: ReadableStream<Uint8Array>, url: string): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      if (value !== undefined && value.byteLength > 0) yield value;
+      if (!(value instanceof Uint8Array)) {
+        throw new SseError(
+          'BAD_RESPONSE',
+          `the response body of ${url} yielded ${typeof value}, not bytes (Uint8Array)`,
+          { url },
+        );
+      }
+      if (value.byteLength > 0) yield value;
     }
   } finally {
     // Reached on `return()` (the consumer stopped) as well as on the end: release the connection.
@@ -32,7 +108,32 @@ async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<U
   }
 }
 
-async function* noChunks(): AsyncGenerator<Uint8Array> {}
+function readHeaders(headers: FetchLikeResponse['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof headers.forEach === 'function') {
+    headers.forEach((value, name) => {
+      out[name.toLowerCase()] = value;
+    });
+    return out;
+  }
+  for (const name of FETCH_LIKE_HEADERS) {
+    const value = headers.get(name);
+    if (value !== null && value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * The body as the stream core reads it: a `ReadableStream` through a reader, `null` as `null` (the
+ * core fails an accepted response without a body), anything else as is (the core names it).
+ */
+function adaptBody(body: unknown, url: string): unknown {
+  if (body === null || body === undefined) return null;
+  if (typeof (body as ReadableStream).getReader === 'function') {
+    return readChunks(body as ReadableStream<Uint8Array>, url);
+  }
+  return body;
+}
 
 /**
  * A failed `fetch` as an `SseError`: `TLS` for a certificate Node's fetch refused (its cause says
@@ -65,29 +166,26 @@ function toFetchError(error: unknown, request: HttpRequest): unknown {
 export function createFetchTransport(options: FetchTransportOptions = {}): HttpTransport {
   return async (request: HttpRequest): Promise<HttpResponse> => {
     const fetchImpl = options.fetch ?? globalThis.fetch;
-    let response: Response;
+    let response: FetchLikeResponse;
     try {
-      response = await fetchImpl(request.url, {
+      response = await (fetchImpl as FetchLike)(request.url, {
         method: request.method,
-        headers: request.headers,
-        body: (request.body ?? null) as BodyInit | null,
+        headers: { ...request.headers },
+        body: (request.body ?? null) as SseFetchInit['body'],
         signal: request.signal,
         cache: 'no-store',
-        credentials: options.credentials ?? 'same-origin',
         redirect: 'follow',
+        ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
       });
     } catch (error) {
       throw toFetchError(error, request);
     }
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name.toLowerCase()] = value;
-    });
+    const url = typeof response.url === 'string' && response.url !== '' ? response.url : request.url;
     return {
       status: response.status,
-      url: response.url === '' ? request.url : response.url,
-      headers,
-      body: response.body === null ? noChunks() : readChunks(response.body),
+      url,
+      headers: readHeaders(response.headers),
+      body: adaptBody(response.body, request.url) as HttpResponse['body'],
     };
   };
 }

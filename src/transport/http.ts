@@ -27,7 +27,10 @@ export interface HttpResponse {
   readonly url: string;
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The body; abort the request's signal to stop it. */
+  /**
+   * The body; abort the request's signal to stop it. An accepted response whose body is missing or
+   * no async iterable fails the attempt once with `BAD_RESPONSE`.
+   */
   readonly body: AsyncIterable<Uint8Array>;
 }
 

@@ -23,7 +23,7 @@ export interface StreamInput {
   readonly method: string;
   /** Static headers of a plain machine (a client binds its headers to the actor instead). */
   readonly headers: Readonly<Record<string, string>>;
-  /** Static body of a plain machine, re-sent on every attempt. */
+  /** Static body of a plain machine, sent with every attempt (an accepted one again only with a cursor or `resendAccepted`). */
   readonly body: string | undefined;
   /** Largest line or event in bytes; the parser fails the attempt with `EVENT_TOO_LARGE` past it. */
   readonly maxEventSize: number;

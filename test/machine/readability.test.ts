@@ -26,7 +26,7 @@ describe('machines/*.machine.ts', () => {
     // The silence timers live in the stream actor (STREAM.TIMEOUT edges); the chart's own waits:
     expect([...referenced.delays].sort()).toEqual(['reconnectDelay', 'resetAfter']);
     expect([...referenced.actors]).toEqual(['stream']);
-    expect([...referenced.guards].sort()).toEqual(['canRetry', 'endIsFinal', 'isFatal']);
+    expect([...referenced.guards].sort()).toEqual(['canRetry', 'endIsFinal', 'isFatal', 'resendIsUnsafe']);
     expect(referenced.actions).toContain('planReconnect');
     expect(referenced.actions).toContain('holdStream');
   });

@@ -292,6 +292,90 @@ describe('errors and end of stream', () => {
   });
 });
 
+describe('safe POST: an accepted non-GET request is not sent again without a cursor', () => {
+  const post = { method: 'POST', body: '{"prompt":"hi"}' } as const;
+
+  it('a drop goes to failed with NOT_RESUMABLE, the drop as cause', () => {
+    const h = connected(post);
+    h.fail('NETWORK', true);
+    expect(stateOf(h.actor)).toBe('failed');
+    expect(h.actor.getSnapshot().context.lastError).toMatchObject({
+      code: 'NOT_RESUMABLE',
+      attempt: 1,
+      message: expect.stringMatching(/POST request was accepted.*resendAccepted: true/),
+      cause: expect.objectContaining({ code: 'NETWORK' }),
+    });
+    expect(h.starts).toHaveLength(1);
+  });
+
+  it.each(['heartbeatTimeout', 'idleEventTimeout'] as const)(
+    'a %s goes to failed with NOT_RESUMABLE',
+    (timer) => {
+      const h = connected(post);
+      h.timeout(timer);
+      expect(stateOf(h.actor)).toBe('failed');
+      expect(h.actor.getSnapshot().context.lastError).toMatchObject({
+        code: 'NOT_RESUMABLE',
+        cause: expect.objectContaining({
+          code: timer === 'heartbeatTimeout' ? 'HEARTBEAT_TIMEOUT' : 'IDLE_EVENT_TIMEOUT',
+        }),
+      });
+    },
+  );
+
+  it('a clean end goes to closed even with reconnectOnEnd always', () => {
+    const h = connected({ ...post, reconnectOnEnd: 'always' });
+    h.end();
+    expect(stateOf(h.actor)).toBe('closed');
+    expect(h.starts).toHaveLength(1);
+  });
+
+  it('with a cursor the drop reconnects, and the new attempt carries it', () => {
+    const h = connected(post);
+    h.progress({ lastEventId: '12' });
+    h.fail('NETWORK', true);
+    expect(stateOf(h.actor)).toBe('reconnecting');
+    h.advance(1000);
+    expect(h.starts.at(-1)).toMatchObject({ attempt: 2, lastEventId: '12', method: 'POST' });
+  });
+
+  it('a cursor given as input counts (resume after a restart)', () => {
+    const h = connected({ ...post, lastEventId: 'stored' });
+    h.end();
+    expect(stateOf(h.actor)).toBe('reconnecting');
+  });
+
+  it('resendAccepted: true reconnects as a GET would', () => {
+    const h = connected({ ...post, resendAccepted: true });
+    h.fail('NETWORK', true);
+    expect(stateOf(h.actor)).toBe('reconnecting');
+    h.advance(1000);
+    expect(h.starts).toHaveLength(2);
+  });
+
+  it('a failure before the response was accepted is retried (the server did not take the request)', () => {
+    const h = createHarness({ ...post, reconnect: noJitter });
+    h.actor.send({ type: 'CONNECT' });
+    h.fail('HTTP_STATUS', true);
+    expect(stateOf(h.actor)).toBe('reconnecting');
+    h.advance(1000);
+    h.open();
+    h.fail('NETWORK', true);
+    expect(stateOf(h.actor)).toBe('failed');
+  });
+
+  it('GET is never affected, and the user may still RETRY from failed', () => {
+    const get = connected();
+    get.fail('NETWORK', true);
+    expect(stateOf(get.actor)).toBe('reconnecting');
+    const h = connected(post);
+    h.fail('NETWORK', true);
+    h.actor.send({ type: 'RETRY' });
+    expect(stateOf(h.actor)).toBe('active.connecting');
+    expect(h.starts).toHaveLength(2);
+  });
+});
+
 describe('reconnecting and failed', () => {
   it('after reconnectDelay starts a new attempt resuming from the committed lastEventId', () => {
     const h = connected();

@@ -56,6 +56,6 @@ describe('model-based paths against the real machine, undici and a loopback serv
     console.log(`model coverage (${run} paths): ${coverage.format()}`);
     expect(report.states.missing).toEqual([]);
     expect(report.transitions.missing).toEqual([]);
-    expect(report.transitions.covered).toBe(26);
+    expect(report.transitions.covered).toBe(29);
   });
 });

@@ -16,7 +16,10 @@ const root = resolve(import.meta.dirname, '../..');
 // cursor coalescing (+1.6 KB minified), header syntax and URL redaction (+1.9 KB), byte strings,
 // TLS reasons; by module (minified): chart 5.1 KB, parser 4.3, options 3.9, client 3.5, attempt 3.5.
 // The issue's aim of 6 KB is not met. The budget catches growth.
-const BROWSER_CLIENT_BUDGET = 14 * 1024;
+// 15,030 B on 2 Dec after issue 15 (the contracts users bring), by module (minified): typed events
+// (`parse`, Standard Schema, PARSE errors) +1.7 KB, FetchLike headers/body checks and BAD_RESPONSE
+// +0.6 KB, the safe-POST guard and NOT_RESUMABLE +0.4 KB, credentials +0.2 KB.
+const BROWSER_CLIENT_BUDGET = 15.5 * 1024;
 
 async function bundle(contents: string): Promise<{ code: string; inputs: string[] }> {
   const result = await build({

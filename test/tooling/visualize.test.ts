@@ -42,7 +42,7 @@ describe('generated visualizations of sseMachine', () => {
     walk(toDirectedGraph(sseMachine));
     const chart = describeChart(sseMachine);
     expect(chart.edges.map((edge) => edge.id)).toEqual(edges);
-    expect(edges).toHaveLength(26);
+    expect(edges).toHaveLength(29);
     const labels = chart.edges.map((edge) => `${edge.source} -> ${edge.target}: ${edge.label}`);
     expect(labels).toContain('sse -> sse.closed: CLOSE');
     expect(labels).toContain('sse.active -> sse.failed: STREAM.ERROR [isFatal] / recordError');
@@ -94,8 +94,8 @@ describe('generated visualizations of sseMachine', () => {
     const svg = generated['connection.svg'] ?? '';
     expect(svg).toMatch(/^<\?xml[\s\S]*<svg[\s\S]*<\/svg>\s*$/);
     expect(svg.match(/<g id="clust\d+" class="cluster">/g)).toHaveLength(4);
-    // 26 transitions plus one arrow from each of the 4 initial-state markers.
-    expect(svg.match(/<g id="edge\d+" class="edge">/g)).toHaveLength(30);
+    // 29 transitions plus one arrow from each of the 4 initial-state markers.
+    expect(svg.match(/<g id="edge\d+" class="edge">/g)).toHaveLength(33);
     expect(svg).toContain('after(reconnectDelay)');
   });
 
@@ -105,6 +105,6 @@ describe('generated visualizations of sseMachine', () => {
       edges: unknown[];
     };
     expect(json.definition.id).toBe('sse');
-    expect(json.edges).toHaveLength(26);
+    expect(json.edges).toHaveLength(29);
   });
 });

@@ -46,6 +46,13 @@ export const CONNECTION_MODEL_SCENARIOS: readonly ModelScenario[] = [
     timers: ['resetAfter'],
   },
   {
+    // Safe POST: an accepted request without a cursor is not sent again (failed / closed); with the
+    // cursor a PROGRESS committed it reconnects. Both branches are on the paths of this scenario.
+    name: 'POST accepted: not sent again without a cursor',
+    input: { reconnect, method: 'POST', body: 'prompt', heartbeatTimeout: 5000, idleEventTimeout: LONG },
+    timers: ['heartbeatTimeout', 'reconnectDelay'],
+  },
+  {
     name: 'every silence timer disabled',
     input: { reconnect, connectTimeout: 0, heartbeatTimeout: 0, idleEventTimeout: 0 },
     timers: ['connectTimeout', 'heartbeatTimeout', 'idleEventTimeout'],
