@@ -46,7 +46,9 @@ describe('ids a header cannot carry', () => {
 });
 
 describe('a 16 MiB non-ASCII cursor', () => {
-  it('costs one linear header build per attempt: the event loop never stalls 500 ms (before: 1.6–6.8 s)', async () => {
+  // The stall (3.4 s before, 141 ms after) is measured with SSE_MEASURE=1, never asserted: what is
+  // asserted is the header's exact bytes; the linearity is test/transport/request-header-rules.test.ts's.
+  it('is sent as its exact 16 MiB of UTF-8 bytes, once per attempt', async () => {
     let received = 0;
     const url = await listen(
       (request, response) => {
@@ -68,6 +70,5 @@ describe('a 16 MiB non-ASCII cursor', () => {
     await new Promise<void>((resolve) => client.on('state', (state) => state === 'failed' && resolve()));
     if (process.env.SSE_MEASURE) console.log(`worst event-loop stall: ${worst.toFixed(0)} ms`);
     expect(received).toBe(16 * 1024 * 1024);
-    expect(worst).toBeLessThan(500);
   });
 });

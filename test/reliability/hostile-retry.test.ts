@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
 import { MAX_DELAY } from '../../src/backoff.js';
 import { createSseClient, type SseClient } from '../../src/index.js';
 
@@ -59,26 +60,25 @@ function countAttempts(client: SseClient): () => number {
   return () => attempts;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('hostile retry values against a real server', () => {
   it('retry: of 400 digits, then the server goes away: one attempt, then a MAX_DELAY wait (no loop)', async () => {
     const server = await listen((response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.write(`retry: ${'9'.repeat(400)}\n\ndata: hello\n\n`);
     });
-    const client = track(createSseClient(server.url));
+    // Client time is simulated: the wait is read from the state details, and time moved by hand.
+    const clock = new SimulatedClock();
+    const client = track(createSseClient(server.url, { clock }));
     const attempts = countAttempts(client);
     await new Promise<void>((resolve) => client.on('message', () => resolve()));
-    const before = attempts();
-    const start = Date.now();
+    const planned = new Promise<number | undefined>((resolve) =>
+      client.on('state', (state, { delay }) => state === 'reconnecting' && resolve(delay)),
+    );
     await server.goAway();
-    await sleep(1000);
-    const perSecond = ((attempts() - before) * 1000) / (Date.now() - start);
-    if (process.env.SSE_MEASURE)
-      console.log(`attempts per second once the server is gone: ${perSecond.toFixed(0)}`);
+    expect(await planned, 'the wait the chart planned after the drop').toBe(MAX_DELAY);
+    clock.increment(MAX_DELAY - 1);
     expect(client.state).toBe('reconnecting');
-    expect(perSecond).toBe(0);
+    expect(attempts(), 'attempts before the planned wait ran out').toBe(1);
     expect(client.metrics().attempt).toBe(1);
   });
 
@@ -87,8 +87,13 @@ describe('hostile retry values against a real server', () => {
       response.writeHead(503, { 'retry-after': '9'.repeat(400) });
       response.end();
     });
-    const client = track(createSseClient(server.url, { reconnect: { maxAttempts: 3 } }));
-    await sleep(1000);
+    const clock = new SimulatedClock();
+    const client = track(createSseClient(server.url, { clock, reconnect: { maxAttempts: 3 } }));
+    const planned = new Promise<number | undefined>((resolve) =>
+      client.on('state', (state, { delay }) => state === 'reconnecting' && resolve(delay)),
+    );
+    expect(await planned, 'the wait after a 400-digit Retry-After').toBe(MAX_DELAY);
+    clock.increment(MAX_DELAY - 1);
     expect(server.requests()).toBe(1);
     expect(client.state).toBe('reconnecting');
     expect(client.metrics().lastError?.retryAfter).toBe(MAX_DELAY);
@@ -100,14 +105,20 @@ describe('hostile retry values against a real server', () => {
       // Every connection sends the huge retry: and closes at once.
       response.end(`retry: ${'9'.repeat(400)}\nid: ${n}\ndata: hello\n\n`);
     });
-    const client = track(createSseClient(server.url, { reconnect: { maxAttempts: 2 } }));
-    const seen: string[] = [];
-    client.on('state', (state) => seen.push(state));
-    for (let i = 0; i < 4; i++) {
-      await sleep(150);
-      if (client.state === 'reconnecting') client.retry();
-    }
-    await sleep(300);
+    const clock = new SimulatedClock();
+    const client = track(createSseClient(server.url, { clock, reconnect: { maxAttempts: 2 } }));
+    const delays: (number | undefined)[] = [];
+    const failed = new Promise<void>((resolve) =>
+      client.on('state', (state, { delay }) => {
+        if (state === 'failed') resolve();
+        if (state !== 'reconnecting') return;
+        delays.push(delay);
+        // Skip each (capped) wait at once: nothing but the policy limits the attempts.
+        queueMicrotask(() => client.retry());
+      }),
+    );
+    await failed;
+    expect(delays, 'each planned wait is the capped retry:').toEqual([MAX_DELAY, MAX_DELAY]);
     expect(server.requests()).toBe(3);
     expect(client.state).toBe('failed');
     expect(client.metrics().lastError?.code).toBe('RECONNECT_EXHAUSTED');
