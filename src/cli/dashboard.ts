@@ -28,9 +28,13 @@ export interface DashboardOptions {
 
 /**
  * Event types of `/status`. None is `state`, `open`, `error` or `cursor`: the page's client uses
- * those names for its own events.
+ * those names for its own events. `demo-state`, `demo-fault` and `demo-rate` make the timeline:
+ * each carries `t`, ms since the demo started, and a new page gets their history.
  */
-export type DashboardFeed = 'demo-state' | 'metrics' | 'demo-event' | 'log';
+export type DashboardFeed = 'demo-state' | 'demo-fault' | 'demo-rate' | 'metrics' | 'demo-event' | 'log';
+
+/** The feeds a new page gets in full (bounded), for the timeline; the others only as their latest. */
+const TIMELINE_FEEDS: ReadonlySet<DashboardFeed> = new Set(['demo-state', 'demo-fault', 'demo-rate']);
 
 /** The handle {@link startDashboard} returns. */
 export interface Dashboard {
@@ -42,6 +46,8 @@ export interface Dashboard {
 
 const FAULTS: readonly FaultName[] = ['kill', 'silent', '503', '204'];
 const RECENT_LOGS = 200;
+/** About an hour of one `demo-rate` a second, with the state changes and faults among them. */
+const TIMELINE_FRAMES = 4000;
 
 /** The package root: the nearest folder above this module with sse-machine's package.json. */
 export function findPackageRoot(from: string = fileURLToPath(import.meta.url)): string {
@@ -84,6 +90,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const streams = new Set<ServerResponse>();
   const sockets = new Set<Socket>();
   const recentLogs: string[] = [];
+  const timeline: string[] = [];
   const latest = new Map<string, string>();
 
   const server = createServer((req, res) => {
@@ -121,8 +128,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     }
     if (path === '/status') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      // A new page first gets the current picture, then the live feed.
-      let backlog = 'retry: 1000\n\n';
+      // A new page first gets the timeline so far and the current picture, then the live feed.
+      let backlog = `retry: 1000\n\n${timeline.join('')}`;
       for (const frame of latest.values()) backlog += frame;
       backlog += recentLogs.join('');
       res.write(backlog);
@@ -153,6 +160,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       if (type === 'log') {
         recentLogs.push(frame);
         if (recentLogs.length > RECENT_LOGS) recentLogs.shift();
+      } else if (TIMELINE_FEEDS.has(type)) {
+        timeline.push(frame);
+        if (timeline.length > TIMELINE_FRAMES) timeline.shift();
       } else if (type !== 'demo-event') {
         latest.set(type, frame);
       }

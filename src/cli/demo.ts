@@ -59,6 +59,11 @@ function shortReason(error: SseError, heartbeatTimeout: number): string {
   return parts[parts.length - 1] ?? error.message;
 }
 
+/** An error's code and gist, for the dashboard's timeline. */
+function shortError(error: SseError, heartbeatTimeout: number): string {
+  return `${error.code} (${shortReason(error, heartbeatTimeout)})`;
+}
+
 /** Thrown into every wait when the user presses Ctrl-C. */
 class Interrupted extends Error {}
 
@@ -135,7 +140,13 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
   });
   client.on('open', (open) => say(paint('green', `connected (attempt ${open.attempt}): events flowing`)));
   client.on('state', (state: SseState, { attempt, delay, reason, error }) => {
-    dashboard?.publish('demo-state', { state, attempt });
+    dashboard?.publish('demo-state', {
+      t: Math.round(elapsed()),
+      state,
+      attempt,
+      delay,
+      error: error === undefined ? undefined : shortError(error, plan.heartbeatTimeout),
+    });
     if (state === 'connecting' && attempt === 1) say(`connecting to ${server.url}`);
     if (state === 'reconnecting') {
       const why = reason === 'retry-after' ? 'as Retry-After asks' : 'exponential backoff';
@@ -157,14 +168,22 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
       setTimeout(() => client.retry(), 1000).unref();
     }
   });
+  // Events a second, for the timeline's bars: counted here, sent once a second with their span.
+  let eventsInSecond = 0;
+  let secondFrom = 0;
   const onEvent = (event: SseEvent): void => {
     check.see(event.lastEventId);
+    eventsInSecond++;
     dashboard?.publish('demo-event', { type: event.type, id: event.lastEventId, data: event.data });
   };
   for (const type of ['tick', 'price', 'news']) client.on(type, onEvent);
 
+  /** A fault on the timeline, whether a dashboard button or the script injected it. */
+  const markFault = (fault: FaultName, by: 'button' | 'script'): void =>
+    dashboard?.publish('demo-fault', { t: Math.round(elapsed()), fault, by });
   const inject = (fault: FaultName): void => {
     say(`dashboard: inject "${fault}"`, true);
+    markFault(fault, 'button');
     if (fault === 'kill') {
       void server.kill().then(() => {
         setTimeout(
@@ -190,8 +209,20 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
     return EXIT.failed;
   }
   const metricsTimer = setInterval(() => {
-    dashboard?.publish('metrics', { ...client.metrics(), lost: check.lost, duplicated: check.duplicated });
+    dashboard?.publish('metrics', {
+      ...client.metrics(),
+      lost: check.lost,
+      duplicated: check.duplicated,
+      t: Math.round(elapsed()),
+    });
   }, 500);
+  secondFrom = Math.round(elapsed());
+  const rateTimer = setInterval(() => {
+    const to = Math.round(elapsed());
+    dashboard?.publish('demo-rate', { from: secondFrom, to, events: eventsInSecond });
+    secondFrom = to;
+    eventsInSecond = 0;
+  }, 1000);
 
   // --- waits: on client events, bounded, and broken by Ctrl-C ---
   const sleep = (ms: number): Promise<void> =>
@@ -261,6 +292,7 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
       true,
     );
     const lastBeforeKill = check.last;
+    markFault('kill', 'script');
     await server.kill();
     await sleep(plan.downFor);
     await server.restart();
@@ -277,6 +309,7 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
       `the server goes silent: no events, no keep-alive comments (heartbeat timeout ${formatMs(plan.heartbeatTimeout)})`,
       true,
     );
+    markFault('silent', 'script');
     server.silence();
     const attempt = attemptNow();
     expect(
@@ -297,6 +330,7 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
       true,
     );
     const before = attemptNow();
+    markFault('503', 'script');
     server.refuse(plan.refusals, plan.retryAfterSeconds);
     expect(
       await waitFor(
@@ -316,6 +350,7 @@ export async function runDemo(command: DemoCommand, io: TailIo): Promise<number>
     stopInterrupt();
     stopFollowing();
     clearInterval(metricsTimer);
+    clearInterval(rateTimer);
     client.close();
     await server.close();
     await dashboard.close();
