@@ -185,6 +185,24 @@ describe.skipIf(skipWithout(chromium))('the demo dashboard in Chromium', () => {
     );
     await page.screenshot({ path: resolve(output, 'dashboard.png'), fullPage: true });
     if (updateScreenshots) await page.screenshot({ path: readmeImage, fullPage: true });
+    // A page opened now gets the timeline so far from /status's backlog, not only the live feed.
+    const late = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    late.on('pageerror', (error) => errors.push(error.message));
+    late.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
+    await late.goto(url);
+    await waitUntil(
+      late,
+      'the earlier faults and bands on a page opened late',
+      () =>
+        document.querySelector('#timeline [data-fault="kill"]') !== null &&
+        document.querySelector('#timeline [data-fault="204"]') !== null &&
+        document.querySelector('#timeline rect.band[data-state="failed"]') !== null,
+    );
+    const replayed = await readTimeline(late);
+    expect(replayed.bands, 'a late page draws the states it did not see live').toEqual(
+      expect.arrayContaining(['connecting', 'connected', 'reconnecting', 'failed']),
+    );
+    await late.close();
     expect(errors, 'errors thrown in the page').toEqual([]);
     expect(consoleLines, 'what the page printed to its console').toEqual([]);
     await page.close();
