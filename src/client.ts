@@ -348,12 +348,7 @@ export function createClient(
   };
 
   const actor: SseActor = createActor(platform.machine, {
-    input: {
-      ...toMachineInput(resolved, options),
-      url: redactUrl(resolved),
-      headers: undefined,
-      body: undefined,
-    },
+    input: toMachineInput(resolved, options),
     ...(options.inspect === undefined ? {} : { inspect: containInspector(options.inspect) }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });

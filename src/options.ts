@@ -8,6 +8,7 @@ import type { SseMachineInput } from '../machines/connection.machine.js';
 import { MAX_DELAY, type ReconnectStrategy } from './backoff.js';
 import { HTTP_TOKEN, headerProblem } from './header-syntax.js';
 import { parseHttpUrl } from './http-url.js';
+import { redactUrl } from './redact.js';
 import {
   headersToRecord,
   type ReconnectOnEnd,
@@ -299,18 +300,16 @@ function finite(value: number | undefined): number | null | undefined {
   return Number.isFinite(value) ? value : null;
 }
 
-/** The plain-data part of the options: the machine's input. Functions stay with the transport. */
+/**
+ * The plain-data part of the options: the machine's input. It holds no secret: the URL without its
+ * query, no header and no body (the client binds the request itself to the stream actor), so
+ * snapshots, traces and inspection events never carry them.
+ */
 export function toMachineInput(url: URL, options: SseOptions = {}): SseMachineInput {
   const reconnect = options.reconnect ?? {};
-  const headers =
-    options.headers === undefined || typeof options.headers === 'function'
-      ? undefined
-      : normalizeHeaders(options.headers);
   return {
-    url: url.href,
+    url: redactUrl(url),
     method: options.method?.toUpperCase(),
-    headers,
-    body: typeof options.body === 'string' ? options.body : undefined,
     lastEventId: options.lastEventId,
     reconnect: {
       strategy: reconnect.strategy,
