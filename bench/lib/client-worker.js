@@ -6,7 +6,21 @@
  * @module
  */
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+/**
+ * Read system calls this process has made so far (Linux `/proc/self/io` `syscr`), or NaN elsewhere:
+ * how many reads a stream took, whatever the library.
+ */
+function readCalls() {
+  try {
+    const match = /syscr: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'));
+    return match ? Number(match[1]) : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 /** Milliseconds on the monotonic clock. */
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -33,6 +47,9 @@ function commands(contender) {
      * @param {{ url: string, expected: number }} args
      */
     async throughput({ url, expected }) {
+      const { floorStats } = await import('./contenders.js');
+      const chunksBefore = floorStats.chunks;
+      const readsBefore = readCalls();
       const cpu = process.cpuUsage();
       const start = now();
       let count = 0;
@@ -61,7 +78,16 @@ function commands(contender) {
       ]);
       const ms = now() - start;
       const used = process.cpuUsage(cpu);
-      return { ms, cpuMs: (used.user + used.system) / 1000, events: count, chars };
+      const reads = readCalls() - readsBefore;
+      const chunks = floorStats.chunks - chunksBefore;
+      return {
+        ms,
+        cpuMs: (used.user + used.system) / 1000,
+        events: count,
+        chars,
+        reads,
+        ...(chunks > 0 ? { chunks } : {}),
+      };
     },
 
     /**
