@@ -236,11 +236,12 @@ async function work() {
  * Fork a worker for one contender. Resolves `undefined` when the contender cannot be loaded (sse-machine's
  * client not built yet).
  * @param {string} name
+ * @param {string[]} [extraExecArgv] more Node flags for the worker (e.g. `--cpu-prof`)
  * @returns {Promise<Worker | undefined>}
  */
-export function startWorker(name) {
+export function startWorker(name, extraExecArgv = []) {
   const child = fork(fileURLToPath(import.meta.url), ['work', name], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...extraExecArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 0;
