@@ -43,7 +43,7 @@ const OWNERS = /** @type {[RegExp, string][]} */ ([
     'undici objects (request, body, client)',
   ],
   [/^(Socket|TCP|TCPWrap|TCPConnectWrap|WriteWrap|ShutdownWrap)$/, 'socket (net.Socket, TCP)'],
-  [/^(EventSource|EventTarget|MessageEvent)$/, 'peer client objects'],
+  [/^(EventSource|EventTarget|MessageEvent)$/, 'EventTarget (AbortSignal, peer EventSource)'],
 ]);
 
 /** @param {string} name */
