@@ -4,7 +4,7 @@
  * through a streaming TextDecoder, which is exactly how the `eventsource` and `eventsource-client`
  * packages drive it, and fed through `node:string_decoder`, the fastest way to feed it on Node.
  *
- * `SSE_BENCH_BASELINE=label=/path/to/parser.js[,label=path...]` adds other builds of the parser (e.g.
+ * `SSE_BENCH_BASELINE=label=/path/to/checkout-or-parser.js[,label=path...]` adds other builds of the parser (e.g.
  * main's, or an experiment) to the same interleaved run, fed bytes with their default decoder, so
  * before/after ratios come from one run.
  * @module
@@ -125,7 +125,11 @@ export async function run({ rounds, log, quick }) {
   };
   for (const entry of (process.env.SSE_BENCH_BASELINE ?? '').split(',').filter(Boolean)) {
     const [label, file] = entry.includes('=') ? entry.split('=') : ['baseline', entry];
-    const module = await import(pathToFileURL(path.resolve(/** @type {string} */ (file))).href);
+    // A checkout (its dist/parser.js) or a parser module file.
+    const resolved = path.resolve(/** @type {string} */ (file));
+    const module = await import(
+      pathToFileURL(resolved.endsWith('.js') ? resolved : path.join(resolved, 'dist', 'parser.js')).href
+    );
     feeders[/** @type {string} */ (label)] = sseMachineFeeder(module.createEventStreamParser);
   }
   const names = Object.keys(feeders);

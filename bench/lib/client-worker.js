@@ -6,7 +6,21 @@
  * @module
  */
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+
+/**
+ * Read system calls this process has made so far (Linux `/proc/self/io` `syscr`), or NaN elsewhere:
+ * how many reads a stream took, whatever the library.
+ */
+function readCalls() {
+  try {
+    const match = /syscr: (\d+)/.exec(readFileSync('/proc/self/io', 'utf8'));
+    return match ? Number(match[1]) : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 /** Milliseconds on the monotonic clock. */
 const now = () => Number(process.hrtime.bigint()) / 1e6;
@@ -33,6 +47,9 @@ function commands(contender) {
      * @param {{ url: string, expected: number }} args
      */
     async throughput({ url, expected }) {
+      const { floorStats } = await import('./contenders.js');
+      const chunksBefore = floorStats.chunks;
+      const readsBefore = readCalls();
       const cpu = process.cpuUsage();
       const start = now();
       let count = 0;
@@ -61,7 +78,16 @@ function commands(contender) {
       ]);
       const ms = now() - start;
       const used = process.cpuUsage(cpu);
-      return { ms, cpuMs: (used.user + used.system) / 1000, events: count, chars };
+      const reads = readCalls() - readsBefore;
+      const chunks = floorStats.chunks - chunksBefore;
+      return {
+        ms,
+        cpuMs: (used.user + used.system) / 1000,
+        events: count,
+        chars,
+        reads,
+        ...(chunks > 0 ? { chunks } : {}),
+      };
     },
 
     /**
@@ -210,11 +236,12 @@ async function work() {
  * Fork a worker for one contender. Resolves `undefined` when the contender cannot be loaded (sse-machine's
  * client not built yet).
  * @param {string} name
+ * @param {string[]} [extraExecArgv] more Node flags for the worker (e.g. `--cpu-prof`)
  * @returns {Promise<Worker | undefined>}
  */
-export function startWorker(name) {
+export function startWorker(name, extraExecArgv = []) {
   const child = fork(fileURLToPath(import.meta.url), ['work', name], {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...extraExecArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let nextId = 0;

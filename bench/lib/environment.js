@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 /**
  * What the numbers were measured on: machine, Node, and the version of every contender.
  * @module
@@ -20,6 +21,7 @@ const require = createRequire(path.join(root, 'package.json'));
 export function packageVersion(name) {
   if (name === 'sse-machine')
     return JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+  if (name.startsWith('sse-machine@')) return baselineCommit(name);
   const file = path.join(root, 'node_modules', ...name.split('/'), 'package.json');
   try {
     return JSON.parse(readFileSync(file, 'utf8')).version;
@@ -40,4 +42,29 @@ export function machine() {
     node: process.version,
     v8: process.versions.v8,
   };
+}
+
+/**
+ * The commit a baseline build (`SSE_BENCH_BASELINE=label=path`) was made from, for the report.
+ * @param {string} name `sse-machine@<label>`
+ */
+function baselineCommit(name) {
+  const label = name.slice('sse-machine@'.length);
+  for (const entry of (process.env.SSE_BENCH_BASELINE ?? '').split(',').filter(Boolean)) {
+    const [l, dir] = entry.includes('=') ? entry.split('=') : ['baseline', entry];
+    if (l !== label) continue;
+    try {
+      const commit = execFileSync(
+        'git',
+        ['-C', path.resolve(/** @type {string} */ (dir)), 'rev-parse', '--short', 'HEAD'],
+        {
+          encoding: 'utf8',
+        },
+      ).trim();
+      return `${commit} (${dir})`;
+    } catch {
+      return String(dir);
+    }
+  }
+  return 'unknown';
 }

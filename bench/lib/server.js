@@ -37,6 +37,14 @@ function jsonData(i) {
   });
 }
 
+/** The same ~1 KB of JSON with every character ASCII. @param {number} i */
+function asciiJsonData(i) {
+  return jsonData(i).replace('Zoë Ångström', 'Zoe Angstrom').replace('Kraków', 'Krakow').replace('€', 'EUR');
+}
+
+/** One LLM-style token event, ~60 bytes on the wire. */
+const TOKEN_EVENT = Buffer.from('data: {"choices":[{"delta":{"content":"tok"}}]}\n\n', 'utf8');
+
 /**
  * The whole body of a `/stream`, encoded once and reused by every round, so the server's cost per round
  * is only the socket writes.
@@ -44,7 +52,7 @@ function jsonData(i) {
  */
 const bodies = new Map();
 
-/** @param {'small' | 'json'} kind @param {number} count */
+/** @param {'small' | 'json' | 'json-ascii'} kind @param {number} count */
 function streamBody(kind, count) {
   const key = `${kind}:${count}`;
   let body = bodies.get(key);
@@ -54,7 +62,8 @@ function streamBody(kind, count) {
     for (let start = 0; start < count; start += 1000) {
       let text = '';
       for (let i = start; i < Math.min(count, start + 1000); i++) {
-        text += `id: ${i}\ndata: ${kind === 'small' ? SMALL_DATA : jsonData(i)}\n\n`;
+        const data = kind === 'small' ? SMALL_DATA : kind === 'json' ? jsonData(i) : asciiJsonData(i);
+        text += `id: ${i}\ndata: ${data}\n\n`;
       }
       parts.push(Buffer.from(text, 'utf8'));
     }
@@ -91,6 +100,31 @@ async function writeAll(res, body) {
   }
 }
 
+/**
+ * @param {http.ServerResponse} res
+ * @param {number} count
+ * @param {number} gap ms between writes; 0: setImmediate
+ */
+async function writeTokens(res, count, gap) {
+  const pause =
+    gap > 0
+      ? () => new Promise((resolve) => setTimeout(resolve, gap))
+      : () => new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < count && !res.destroyed; i++) {
+    if (!res.write(TOKEN_EVENT)) {
+      await new Promise((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve(undefined);
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    } else await pause();
+  }
+}
+
 function serve() {
   /** @type {Set<http.ServerResponse>} */
   const idle = new Set();
@@ -106,10 +140,21 @@ function serve() {
     const q = url.searchParams;
     switch (url.pathname) {
       case '/stream': {
-        const kind = q.get('kind') === 'json' ? 'json' : 'small';
+        const k = q.get('kind');
+        const kind = k === 'json' || k === 'json-ascii' ? k : 'small';
         const body = streamBody(kind, Number(q.get('n') ?? '1000'));
         res.writeHead(200, SSE_HEADERS);
         void writeAll(res, body).then(() => res.end());
+        return;
+      }
+      case '/tokens': {
+        // One ~60-byte event per write, Nagle off: each event leaves in its own TCP segment. `gap=0`
+        // (default) yields to the event loop between writes (setImmediate); `gap=ms` waits that long.
+        res.socket?.setNoDelay(true);
+        res.writeHead(200, SSE_HEADERS);
+        void writeTokens(res, Number(q.get('n') ?? '1000'), Number(q.get('gap') ?? '0')).then(() =>
+          res.end(),
+        );
         return;
       }
       case '/first': {
@@ -167,7 +212,7 @@ function serve() {
         break;
       case 'prepare':
         streamBody(
-          /** @type {'small' | 'json'} */ (/** @type {{ kind: string }} */ (message).kind),
+          /** @type {'small' | 'json' | 'json-ascii'} */ (/** @type {{ kind: string }} */ (message).kind),
           /** @type {{ n: number }} */ (message).n,
         );
         reply = true;
