@@ -18,8 +18,9 @@ import {
   liveError,
   type SseStateDetails as StateDetails,
 } from '../client/lifecycle.js';
-import { SseError, type SseErrorCode } from '../errors.js';
+import { SseError } from '../errors.js';
 import type { SseState } from '../metrics.js';
+import { SILENCE_TIMER_CODES, type SilenceTimer } from '../transport/stream-protocol.js';
 import { CONNECTION_SCENARIOS, type ConnectionScenario } from './connection-scenarios.js';
 import type { CoverageRecorder } from './coverage.js';
 import {
@@ -36,15 +37,8 @@ import { TestClock } from './test-clock.js';
 
 export type { SseStateDetails as StateDetails } from '../client/lifecycle.js';
 
-/** The stream actor's silence timers: they reach the chart as `STREAM.TIMEOUT`, on the same clock. */
-const SILENCE_TIMERS: Readonly<Record<string, SseErrorCode>> = {
-  connectTimeout: 'CONNECT_TIMEOUT',
-  heartbeatTimeout: 'HEARTBEAT_TIMEOUT',
-  idleEventTimeout: 'IDLE_EVENT_TIMEOUT',
-};
-
 /** The silence timers that can fire in `snapshot`: connect while connecting, the others while reading. */
-function silenceTimersOf(snapshot: ModelSnapshot): (keyof SseMachineContext & string)[] {
+function silenceTimersOf(snapshot: ModelSnapshot): SilenceTimer[] {
   if (snapshot.matches({ active: 'connecting' })) return ['connectTimeout'];
   if (snapshot.matches({ active: { connected: { reading: 'flowing' } } })) {
     return ['heartbeatTimeout', 'idleEventTimeout'];
@@ -306,13 +300,13 @@ function offeredEvents<App>(
   const offered: SseMachineEvent[] = [];
   const timers: { event: SseMachineEvent; delay: string; ms: number }[] = [];
   for (const timer of silenceTimersOf(snapshot)) {
-    const code = SILENCE_TIMERS[timer] as SseErrorCode;
+    const code = SILENCE_TIMER_CODES[timer];
     const event = {
       type: 'STREAM.TIMEOUT',
       timer,
       error: new SseError(code, `model ${timer}`),
     } as SseMachineEvent;
-    timers.push({ event, delay: timer, ms: snapshot.context[timer] as number });
+    timers.push({ event, delay: timer, ms: snapshot.context[timer] });
   }
   for (const type of accepted) {
     const delay = delayNameOf(type);

@@ -3,11 +3,9 @@
  *
  * @module
  */
-import type { ActorOptions, AnyActorLogic } from 'xstate';
+import type { SseClock as Clock } from '../clock.js';
 
 /** XState's clock interface (`createActor(logic, { clock })`). */
-type Clock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
-
 interface Timer {
   readonly due: number;
   readonly order: number;

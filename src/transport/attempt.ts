@@ -11,7 +11,7 @@
  */
 import type { SseClock } from '../clock.js';
 import { clockNow } from '../clock.js';
-import { isSseError, SseError, type SseErrorCode } from '../errors.js';
+import { isSseError, SseError } from '../errors.js';
 import { createEventStreamParser } from '../parser/create-event-stream-parser.js';
 import type { EventStreamDecoder, SseEvent } from '../parser/types.js';
 import { redactUrl } from '../redact.js';
@@ -23,6 +23,7 @@ import { unusableBody } from './response-body.js';
 import { judgeResponse } from './response-policy.js';
 import {
   PROGRESS_INTERVAL,
+  SILENCE_TIMER_CODES,
   type StreamCommand,
   type StreamEvent,
   type StreamInput,
@@ -53,10 +54,10 @@ export interface StreamOptions extends RequestParts {
   createDecoder?: (() => EventStreamDecoder) | undefined;
 }
 
-const TIMEOUTS: Record<SilenceTimer, [SseErrorCode, string]> = {
-  connectTimeout: ['CONNECT_TIMEOUT', 'no response headers within connectTimeout'],
-  heartbeatTimeout: ['HEARTBEAT_TIMEOUT', 'no bytes received within heartbeatTimeout'],
-  idleEventTimeout: ['IDLE_EVENT_TIMEOUT', 'no event dispatched within idleEventTimeout'],
+const TIMEOUT_MESSAGES: Record<SilenceTimer, string> = {
+  connectTimeout: 'no response headers within connectTimeout',
+  heartbeatTimeout: 'no bytes received within heartbeatTimeout',
+  idleEventTimeout: 'no event dispatched within idleEventTimeout',
 };
 
 /**
@@ -168,12 +169,14 @@ export function startAttempt(scope: AttemptScope): Attempt {
   };
 
   const watchdog = new Watchdog(clock, now, input, (timer) => {
-    const [code, message] = TIMEOUTS[timer];
     controller.abort(STOPPED);
     finish({
       type: 'STREAM.TIMEOUT',
       timer,
-      error: new SseError(code, `${message} (${input[timer]} ms)`, { url: label, attempt: input.attempt }),
+      error: new SseError(SILENCE_TIMER_CODES[timer], `${TIMEOUT_MESSAGES[timer]} (${input[timer]} ms)`, {
+        url: label,
+        attempt: input.attempt,
+      }),
     });
   });
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { SseError } from '../errors.js';
+import type { SseError, SseErrorCode } from '../errors.js';
 import type { SseEvent } from '../parser/types.js';
 
 /** What the chart hands the `stream` actor for one attempt. Plain data: it comes from context. */
@@ -70,12 +70,29 @@ export interface StreamProgressEvent {
   readonly events?: readonly SseEvent[];
 }
 
+/** The stream's silence timers, named as the options and the chart's input name them. */
+export type SilenceTimer = 'connectTimeout' | 'heartbeatTimeout' | 'idleEventTimeout';
+
+/**
+ * The error code of each silence timer.
+ *
+ * @example
+ * ```ts
+ * SILENCE_TIMER_CODES.heartbeatTimeout; // 'HEARTBEAT_TIMEOUT'
+ * ```
+ */
+export const SILENCE_TIMER_CODES: Readonly<Record<SilenceTimer, SseErrorCode>> = {
+  connectTimeout: 'CONNECT_TIMEOUT',
+  heartbeatTimeout: 'HEARTBEAT_TIMEOUT',
+  idleEventTimeout: 'IDLE_EVENT_TIMEOUT',
+};
+
 /** A silence timer of the attempt fired. The error says which (`CONNECT_TIMEOUT`, ...). */
 export interface StreamTimeoutEvent {
   /** Discriminant. */
   readonly type: 'STREAM.TIMEOUT';
   /** Which timer fired. */
-  readonly timer: 'connectTimeout' | 'heartbeatTimeout' | 'idleEventTimeout';
+  readonly timer: SilenceTimer;
   /** The failure, with the timer's code. */
   readonly error: SseError;
 }

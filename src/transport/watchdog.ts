@@ -9,8 +9,9 @@
  */
 import type { SseClock as Clock } from '../clock.js';
 
-/** The timers of an attempt. */
-export type SilenceTimer = 'connectTimeout' | 'heartbeatTimeout' | 'idleEventTimeout';
+import type { SilenceTimer } from './stream-protocol.js';
+
+export type { SilenceTimer } from './stream-protocol.js';
 
 /** Durations of the timers (ms; 0 = off). */
 export interface SilenceLimits {

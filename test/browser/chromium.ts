@@ -8,6 +8,7 @@
  * @module
  */
 import { type Browser, chromium } from 'playwright-core';
+import type { SseServer } from '../helpers/sse-server.js';
 import { CHROMIUM_PATH } from '../helpers/system-deps.js';
 
 export { CHROMIUM_PATH };
@@ -34,4 +35,29 @@ export async function launchChromium(): Promise<Browser> {
     console.error(`browser tests: Chromium at ${CHROMIUM_PATH} could not start: ${reason}`);
     throw new Error(`Chromium at ${CHROMIUM_PATH} could not start: ${reason}`, { cause });
   }
+}
+
+/**
+ * Serve a test page from the loopback server: `/` is an HTML page titled `title` that loads
+ * `/page.js` (the given bundle) when there is one, and the favicon Chromium asks for is answered
+ * (else its request sits parked on the server until the test ends).
+ */
+export function servePage(server: SseServer, title: string, bundle?: string): void {
+  server.route('/favicon.ico', (request) => request.respond(404));
+  const script = bundle === undefined ? '' : '<script type="module" src="/page.js"></script>';
+  server.route('/', (request) =>
+    request.respond(
+      200,
+      { 'content-type': 'text/html; charset=utf-8' },
+      `<!doctype html><meta charset="utf-8"><title>${title}</title>${script}`,
+    ),
+  );
+  if (bundle === undefined) return;
+  server.route('/page.js', (request) =>
+    request.respond(
+      200,
+      { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' },
+      bundle,
+    ),
+  );
 }

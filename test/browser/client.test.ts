@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SseServer, startSseServer } from '../helpers/sse-server.js';
 import { chromium, skipWithout } from '../helpers/system-deps.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, servePage } from './chromium.js';
 import type { SseTestRecord } from './pages/client-page.js';
 
 const entry = fileURLToPath(new URL('./pages/client-page.ts', import.meta.url));
@@ -37,22 +37,7 @@ beforeAll(async () => {
   bundleInputs = Object.keys(result.metafile.inputs);
   if (noBrowser) return;
   [browser, server] = await Promise.all([launchChromium(), startSseServer()]);
-  // Chromium asks for a favicon; answered, it does not sit parked on the server until the end.
-  server.route('/favicon.ico', (request) => request.respond(404));
-  server.route('/', (request) =>
-    request.respond(
-      200,
-      { 'content-type': 'text/html; charset=utf-8' },
-      '<!doctype html><meta charset="utf-8"><title>sse-machine</title><script type="module" src="/page.js"></script>',
-    ),
-  );
-  server.route('/page.js', (request) =>
-    request.respond(
-      200,
-      { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' },
-      bundle,
-    ),
-  );
+  servePage(server, 'sse-machine', bundle);
 });
 
 afterAll(async () => {

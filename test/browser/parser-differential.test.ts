@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventStreamParser, type SseEvent } from '../../src/parser/index.js';
 import { type SseServer, startSseServer } from '../helpers/sse-server.js';
 import { chromium, skipWithout } from '../helpers/system-deps.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium, servePage } from './chromium.js';
 import { caseBytes, chunkBytes, STREAM_CASES, type StreamCase } from './streams.js';
 
 type Split = 'whole' | 'chunks' | 'bytes';
@@ -71,15 +71,7 @@ beforeAll(async () => {
   // Without Chromium (and without SSE_MACHINE_REQUIRE_SYSTEM_DEPS=1) only the corpus checks run.
   if (noBrowser) return;
   [browser, server] = await Promise.all([launchChromium(), startSseServer()]);
-  // Chromium asks for a favicon; answered, it does not sit parked on the server until the end.
-  server.route('/favicon.ico', (request) => request.respond(404));
-  server.route('/', (request) =>
-    request.respond(
-      200,
-      { 'content-type': 'text/html; charset=utf-8' },
-      '<!doctype html><title>diff</title>',
-    ),
-  );
+  servePage(server, 'diff');
   server.route('/stream', async (request) => {
     const query = new URL(request.path, server.origin).searchParams;
     const streamCase = STREAM_CASES[Number(query.get('case'))];

@@ -18,7 +18,7 @@ import {
   type SseServer,
   startSseServer,
 } from '../../src/testing/index.js';
-import { CHROMIUM_PATH, launchChromium } from '../browser/chromium.js';
+import { CHROMIUM_PATH, launchChromium, servePage } from '../browser/chromium.js';
 import type { ServerCall } from './pages/status-badge-page.js';
 
 const entry = fileURLToPath(new URL('./pages/status-badge-page.ts', import.meta.url));
@@ -68,21 +68,7 @@ beforeAll(async () => {
   });
   const bundle = result.outputFiles[0]?.text ?? '';
   [browser, server] = await Promise.all([launchChromium(), startSseServer()]);
-  server.route('/favicon.ico', (request) => request.respond(404));
-  server.route('/', (request) =>
-    request.respond(
-      200,
-      { 'content-type': 'text/html; charset=utf-8' },
-      '<!doctype html><meta charset="utf-8"><title>status badge</title><script type="module" src="/page.js"></script>',
-    ),
-  );
-  server.route('/page.js', (request) =>
-    request.respond(
-      200,
-      { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' },
-      bundle,
-    ),
-  );
+  servePage(server, 'status badge', bundle);
   page = await (await browser.newContext()).newPage();
   const held = new Map<number, ParkedRequest>();
   let ids = 0;

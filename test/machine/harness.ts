@@ -5,12 +5,13 @@
 import { type Actor, createActor, fromCallback, SimulatedClock } from 'xstate';
 import { type SseMachineInput, sseMachine } from '../../machines/connection.machine.js';
 import { SseError, type SseErrorCode } from '../../src/errors.js';
-import type {
-  StreamCommand,
-  StreamEvent,
-  StreamInput,
-  StreamProgressEvent,
-  StreamTimeoutEvent,
+import {
+  SILENCE_TIMER_CODES,
+  type StreamCommand,
+  type StreamEvent,
+  type StreamInput,
+  type StreamProgressEvent,
+  type StreamTimeoutEvent,
 } from '../../src/transport/stream-protocol.js';
 
 /** The machine with the fake stream provided. */
@@ -46,12 +47,6 @@ export interface Harness {
 export function streamError(code: SseErrorCode, attempt: number, retryAfter?: number): SseError {
   return new SseError(code, `test ${code}`, { url: 'http://sse.test/', attempt, retryAfter });
 }
-
-const TIMER_CODES: Record<StreamTimeoutEvent['timer'], SseErrorCode> = {
-  connectTimeout: 'CONNECT_TIMEOUT',
-  heartbeatTimeout: 'HEARTBEAT_TIMEOUT',
-  idleEventTimeout: 'IDLE_EVENT_TIMEOUT',
-};
 
 /** Starts the machine (not yet connected) with a fake stream and a simulated clock. */
 export function createHarness(input: Partial<SseMachineInput> = {}): Harness {
@@ -109,7 +104,7 @@ export function createHarness(input: Partial<SseMachineInput> = {}): Harness {
       sendBack({
         type: 'STREAM.TIMEOUT',
         timer,
-        error: new SseError(TIMER_CODES[timer], `test ${timer}`, {
+        error: new SseError(SILENCE_TIMER_CODES[timer], `test ${timer}`, {
           url: 'http://sse.test/',
           attempt: attempt(),
         }),

@@ -16,6 +16,7 @@ import {
   sseMachine,
 } from '../../../machines/connection.machine.js';
 import { SseError, type SseErrorCode } from '../../../src/errors.js';
+import { SILENCE_TIMER_CODES } from '../../../src/transport/stream-protocol.js';
 
 /** A snapshot of the connection machine. */
 export type ModelSnapshot = SnapshotFrom<typeof sseMachine>;
@@ -63,16 +64,10 @@ const error = (code: SseErrorCode, retryable: boolean): SseMachineEvent => ({
   error: new SseError(code, `model ${code}`, { url: 'model:', attempt: 0 }),
 });
 
-const TIMER_CODES: Record<ModelStreamTimer, SseErrorCode> = {
-  connectTimeout: 'CONNECT_TIMEOUT',
-  heartbeatTimeout: 'HEARTBEAT_TIMEOUT',
-  idleEventTimeout: 'IDLE_EVENT_TIMEOUT',
-};
-
 const timeout = (timer: ModelStreamTimer): SseMachineEvent => ({
   type: 'STREAM.TIMEOUT',
   timer,
-  error: new SseError(TIMER_CODES[timer], `model ${timer}`, { url: 'model:', attempt: 0 }),
+  error: new SseError(SILENCE_TIMER_CODES[timer], `model ${timer}`, { url: 'model:', attempt: 0 }),
 });
 
 /**
