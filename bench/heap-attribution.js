@@ -68,7 +68,7 @@ function analyse(file, baseIds) {
   const iSize = nf.indexOf('self_size');
   const iEdges = nf.indexOf('edge_count');
   const eType = ef.indexOf('type');
-  const eName = ef.indexOf('name_or_index');
+  const _eName = ef.indexOf('name_or_index');
   const eTo = ef.indexOf('to_node');
   const nodeTypes = nt[iType];
   const edgeTypes = et[eType];

@@ -80,7 +80,7 @@ function category(frame) {
   if (url.includes('/dist/')) {
     const map = sourceMapOf(url);
     const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
-    const source = /** @type {{ originalSource?: string }} */ (entry ?? {}).originalSource ?? '';
+    const source = /** @type {{ originalSource?: string }} */ entry?.originalSource ?? '';
     if (/parser\//.test(source)) return 'sse-machine: parser (+decoder)';
     if (/metrics/.test(source)) return 'sse-machine: metrics';
     if (/client\/(listeners|event-queue|cursor)|client\.ts|src\/client\//.test(source))

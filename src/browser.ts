@@ -12,15 +12,10 @@ import {
   type SseTypedClient,
   type SseTypedClientOptions,
 } from './client.js';
-import { createSharedConnectionMachine, fetchTransportFor } from './connection-machine.js';
+import { createSharedConnectionMachine, fetchTransportFor, lazyTransport } from './connection-machine.js';
 import { createFetchTransport } from './transport/fetch.js';
-import type { HttpTransport } from './transport/http.js';
 
-let defaultTransport: HttpTransport | undefined;
-const fetchDefault = (): HttpTransport => {
-  defaultTransport ??= createFetchTransport();
-  return defaultTransport;
-};
+const fetchDefault = lazyTransport(() => createFetchTransport());
 
 /**
  * {@link sseMachine} wired to the fetch transport. Events are emitted as `sse.event`

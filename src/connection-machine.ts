@@ -39,6 +39,15 @@ export function createSharedConnectionMachine(
   return sseMachine.provide({ actors: { stream: createBoundStreamLogic(defaultTransport, defaults) } });
 }
 
+/** @internal A platform's default transport, made on first use and shared by every client. */
+export function lazyTransport(make: () => HttpTransport): () => HttpTransport {
+  let transport: HttpTransport | undefined;
+  return () => {
+    transport ??= make();
+    return transport;
+  };
+}
+
 /** @internal The transport an options object asks for, given the platform default. */
 export function pickTransport(options: SseOptions, platformDefault: () => HttpTransport): HttpTransport {
   return options.fetch === undefined ? platformDefault() : fetchTransportFor(options);

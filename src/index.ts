@@ -12,18 +12,14 @@ import {
   type SseTypedClient,
   type SseTypedClientOptions,
 } from './client.js';
-import { createSharedConnectionMachine, pickTransport } from './connection-machine.js';
+import { createSharedConnectionMachine, lazyTransport, pickTransport } from './connection-machine.js';
 import type { SseOptions } from './options.js';
 import { createNodeDecoder } from './parser/node-decoder.js';
 import { selectDispatcher } from './transport/dispatcher.js';
 import type { HttpTransport } from './transport/http.js';
 import { createUndiciTransport } from './transport/undici.js';
 
-let defaultTransport: HttpTransport | undefined;
-const undiciDefault = (): HttpTransport => {
-  defaultTransport ??= createUndiciTransport();
-  return defaultTransport;
-};
+const undiciDefault = lazyTransport(() => createUndiciTransport());
 
 /**
  * {@link sseMachine} wired to the undici transport. Events are emitted as `sse.event`
